@@ -1,0 +1,34 @@
+"""Benchmark: the main job, `wbc-report run --profile smoke` on the 320-image sample, then the site.
+
+Usage: python benchmarks/bench_report.py [--data ../shared/data/pbc_sample]
+Runs the real console scripts in a fresh run folder with an empty cache. Target: ≤ 10 min in all.
+"""
+import argparse, json, os, subprocess, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "pbc_sample"))
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "WBC_CACHE": f"{tmp}/cache"}
+        run_dir = f"{tmp}/run"
+        t0 = time.perf_counter()
+        subprocess.run(["wbc-report", "run", "--profile", "smoke", "--data", a.data, "--out", run_dir, "--quiet"],
+                       check=True, cwd=ROOT, env=env)
+        t1 = time.perf_counter()
+        subprocess.run(["wbc-report", "site", run_dir, "--no-quarto"], check=True, cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL)
+        t2 = time.perf_counter()
+        t3 = time.perf_counter()
+        subprocess.run(["wbc-report", "run", "--profile", "smoke", "--data", a.data, "--out", run_dir, "--quiet"],
+                       check=True, cwd=ROOT, env=env)
+        t4 = time.perf_counter()
+        run = json.loads(Path(run_dir, "run.json").read_text())
+    per_nb = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in run["notebooks"].items())
+    print(f"smoke run: {t1 - t0:.1f} s ({per_nb})")
+    print(f"site: {t2 - t1:.1f} s")
+    print(f"run + site: {t2 - t0:.1f} s")
+    print(f"resumed re-run (nothing to do): {t4 - t3:.1f} s")

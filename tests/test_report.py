@@ -1,0 +1,108 @@
+"""The runner: a real smoke run, parameter validation before anything runs, failure reporting and resuming."""
+import ast
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from wbc_nb.core import WBCError
+from wbc_nb.report import RunFailed, chapters, notebook_parameters, run_report
+
+from conftest import ROOT, SAMPLE
+
+
+def test_smoke_run_records_everything(smoke_run):
+    run = json.loads((smoke_run / "run.json").read_text())
+    assert run["status"] == "ok" and run["profile"] == "smoke"
+    assert list(run["notebooks"]) == list(chapters())  # every chapter, in _quarto.yml order
+    for nb, entry in run["notebooks"].items():
+        assert entry["status"] == "ok" and entry["seconds"] > 0
+        assert (smoke_run / entry["notebook"]).exists()
+    assert run["versions"]["papermill"] and run["versions"]["python"]
+    assert set(run["git"]) == {"commit", "dirty"}
+    assert run["started"] <= run["finished"]
+    data = run["notebooks"]["01_data"]["parameters"]
+    assert data["data"] == str(SAMPLE.resolve()) and data["run_dir"] == str(smoke_run.resolve())
+    dataset = json.loads((smoke_run / "artifacts" / "dataset.json").read_text())
+    assert dataset["images"] == 320 and set(dataset["counts"].values()) == {40}
+
+
+def test_executed_notebook_has_outputs(smoke_run):
+    nb = nbformat.read(smoke_run / "notebooks" / "01_data.ipynb", as_version=4)
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(figures) >= 4  # counts, sample grid, sizes, colours
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_resume_skips_up_to_date_and_reruns_changed(tmp_path):
+    out = tmp_path / "run"
+    run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data"], progress=False)
+    again = run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data"], progress=False)
+    assert all(v.get("resumed") for v in again["notebooks"].values())
+    changed = run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data"], params={"image_size": 32},
+                         progress=False)
+    assert changed["notebooks"]["00_core"].get("resumed") is True
+    assert not changed["notebooks"]["01_data"].get("resumed")
+    assert changed["notebooks"]["01_data"]["parameters"]["image_size"] == 32
+
+
+def test_failing_notebook_stops_with_path_and_cell_then_resumes(tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(RunFailed) as err:
+        run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data"], params={"image_size": 2},
+                   progress=False)
+    msg = str(err.value)
+    assert "01_data" in msg and "cell" in msg and "image_size=2" in msg
+    assert str(out / "notebooks" / "01_data.ipynb") in msg and (out / "notebooks" / "01_data.ipynb").exists()
+    run = json.loads((out / "run.json").read_text())
+    assert run["status"] == "failed" and run["notebooks"]["01_data"]["status"] == "failed"
+    fixed = run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data"], progress=False)
+    assert fixed["status"] == "ok"
+    assert fixed["notebooks"]["00_core"].get("resumed") is True and not fixed["notebooks"]["01_data"].get("resumed")
+
+
+@pytest.mark.parametrize("params, culprit", [({"no_such_param": 1}, "no_such_param"),
+                                             ({"image_size": "large"}, "image_size"),
+                                             ({"max_per_class": 2.5}, "max_per_class")])
+def test_bad_parameters_are_refused_before_anything_runs(tmp_path, params, culprit):
+    out = tmp_path / "run"
+    with pytest.raises(WBCError, match=culprit):
+        run_report("smoke", out=out, params=params, progress=False)
+    assert not out.exists()  # nothing ran, nothing was written
+
+
+def test_bad_run_options_are_refused(tmp_path):
+    with pytest.raises(WBCError, match="/no/such/data"):
+        run_report("smoke", data="/no/such/data", out=tmp_path / "a", progress=False)
+    with pytest.raises(WBCError, match="99_nothing"):
+        run_report("smoke", out=tmp_path / "b", only=["99_nothing"], progress=False)
+    with pytest.raises(WBCError, match="gigantic"):
+        run_report("gigantic", out=tmp_path / "c", progress=False)
+    assert not any(tmp_path.iterdir())
+
+
+def test_cli_unknown_parameter_names_it(tmp_path):
+    r = subprocess.run(["wbc-report", "run", "--profile", "smoke", "--out", str(tmp_path / "r"), "-p", "epochz", "3"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "'epochz'" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "r").exists()
+    r = subprocess.run(["wbc-report", "run", "--profile", "smoke", "--out", str(tmp_path / "r"), "--only", "01_data",
+                        "-p", "image_size", "big"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "notebook 01_data" in r.stderr and "'image_size'" in r.stderr
+
+
+def _parameters_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("name", [n for n in chapters() if n not in ("index", "00_core")])
+def test_every_chapter_has_one_parameters_cell_papermill_can_read(name):
+    path = chapters()[name]
+    cells = _parameters_cells(path)
+    assert len(cells) == 1, f"{name}: {len(cells)} parameters cells"
+    assigned = [t.id for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign) for t in node.targets]
+    assert sorted(notebook_parameters(path)) == sorted(assigned), f"{name}: papermill could not read every parameter"
+    assert "run_dir" in assigned and "seed" in assigned
