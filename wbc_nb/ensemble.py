@@ -14,7 +14,7 @@ from .imbalance import dihedral
 from .train import build_classifier, copy_head_weights
 
 # %% auto #0
-__all__ = ['DihedralView', 'member_model', 'ensemble_model', 'concat_model']
+__all__ = ['DihedralView', 'member_model', 'ensemble_model', 'members', 'concat_model']
 
 # %% ../nbs/06_ensembles.ipynb #92831b8e
 @keras.saving.register_keras_serializable(package="wbc_nb")
@@ -51,6 +51,11 @@ def ensemble_model(members: list, views=(0,), image_size: int = 96, name: str = 
     seen = _viewed(inputs, views)
     y = _mean([m(seen[v]) for v in views for m in members], "soft_vote")
     return keras.Model(inputs, y, name=name)
+
+def members(model: keras.Model) -> list:
+    "The member networks of an `ensemble_model` (each once, in order); a plain model is its own only member."
+    inner = list({id(l): l for l in model.layers if isinstance(l, keras.Model)}.values())
+    return inner or [model]
 
 def concat_model(backbones: list, head: keras.Model, weights: str | None = "imagenet", image_size: int = 96,
                  views=(0,), name: str = "concat_ensemble") -> keras.Model:
