@@ -1,9 +1,10 @@
 """Benchmark: training throughput of the engine's input pipeline (ImageBatches, a keras.utils.PyDataset with
-flips/rotations and class weights) against a bare `model.fit` on in-memory arrays, same model and batch size.
+an augmentation policy and class weights) against a bare `model.fit` on in-memory arrays, same model and batch size.
 Target: ratio >= 0.95 (the pipeline must not be the bottleneck).
 
-Usage: python benchmarks/bench_train.py [--images 1024] [--batch-size 64] [--epochs 2]
-EfficientNet-Lite0 at 96 px, top 30% unfrozen; the first epoch of each (graph tracing) is not timed.
+Usage: python benchmarks/bench_train.py [--images 1024] [--batch-size 64] [--epochs 2] [--augment traditional] [--unfreeze 1.0]
+EfficientNet-Lite0 at 96 px; the defaults are the cpu profile's fine-tuning (all layers, the traditional policy).
+The first epoch of each (graph tracing) is not timed.
 """
 import argparse, os, time
 
@@ -14,10 +15,12 @@ if __name__ == "__main__":
     ap.add_argument("--images", type=int, default=1024)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--augment", default="traditional", help="wbc_nb.augment policy of the engine's batches")
+    ap.add_argument("--unfreeze", type=float, default=1.0, help="share of backbone layers trained")
     a = ap.parse_args()
     import keras
     from wbc_nb.backbones import set_trainable
-    from wbc_nb.train import ImageBatches, build_classifier
+    from wbc_nb.train import ImageBatches, build_classifier, one_hot
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (a.images, 96, 96, 3), dtype=np.uint8)
     y = np.arange(a.images) % 8
@@ -26,17 +29,18 @@ if __name__ == "__main__":
     for name in ("bare fit on arrays", "engine (ImageBatches)"):
         keras.utils.set_random_seed(0)
         model = build_classifier("efficientnet_lite0", "imagenet", 96)
-        set_trainable(model, 0.3, stop_at="top_activation")
+        set_trainable(model, a.unfreeze, stop_at="top_activation")
         model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="categorical_crossentropy")
         if name.startswith("bare"):
-            onehot = np.eye(8, dtype="float32")[y]
+            onehot = one_hot(y)
             sw = np.array([weights[int(l)] for l in y], "float32")
             fit = lambda e: model.fit(x, onehot, sample_weight=sw, batch_size=a.batch_size, epochs=e, verbose=0, shuffle=True)
         else:
-            data = ImageBatches(x, y, a.batch_size, shuffle=True, augment=True, class_weight=weights, seed=0)
+            data = ImageBatches(x, y, a.batch_size, shuffle=True, augment=a.augment, class_weight=weights, seed=0)
             fit = lambda e: model.fit(data, epochs=e, verbose=0)
         fit(1)  # tracing
         t = time.perf_counter(); fit(a.epochs); rates[name] = a.images * a.epochs / (time.perf_counter() - t)
         print(f"{name:24s} {rates[name]:6.1f} images/s")
         keras.backend.clear_session()
+    print(f"engine: policy {a.augment!r}, {a.unfreeze:.0%} of the backbone trained, batch {a.batch_size}")
     print(f"ratio engine / bare: {rates['engine (ImageBatches)'] / rates['bare fit on arrays']:.3f} (target >= 0.95)")

@@ -184,5 +184,6 @@ d = { 'settings': { 'branch': 'main',
                               'wbc_nb.train.build_classifier': ('train.html#build_classifier', 'wbc_nb/train.py'),
                               'wbc_nb.train.build_head': ('train.html#build_head', 'wbc_nb/train.py'),
                               'wbc_nb.train.copy_head_weights': ('train.html#copy_head_weights', 'wbc_nb/train.py'),
+                              'wbc_nb.train.one_hot': ('train.html#one_hot', 'wbc_nb/train.py'),
                               'wbc_nb.train.train_classifier': ('train.html#train_classifier', 'wbc_nb/train.py'),
                               'wbc_nb.train.train_head_on_features': ('train.html#train_head_on_features', 'wbc_nb/train.py')}}}

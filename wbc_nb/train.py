@@ -18,8 +18,8 @@ from .augment import Augmenter
 from .imbalance import sample_weights
 
 # %% auto #0
-__all__ = ['build_classifier', 'ImageBatches', 'BestMacroF1', 'train_classifier', 'build_head', 'train_head_on_features',
-           'copy_head_weights']
+__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'BestMacroF1', 'train_classifier', 'build_head',
+           'train_head_on_features', 'copy_head_weights']
 
 # %% ../nbs/92_train.ipynb #a0cb43cd
 _IN_MODEL = {"vgg16": "caffe", "resnet50": "caffe", "densenet121": "torch", "inception_v3": "tf"}
@@ -54,6 +54,15 @@ def _head(x, dense, dropout, n_classes):
     x = layers.Dropout(dropout, name="top_dropout")(x)
     return layers.Dense(n_classes, activation="softmax", name="pred")(x)
 
+# %% ../nbs/92_train.ipynb #c868114b
+def one_hot(labels, n_classes: int = len(CLASSES)) -> np.ndarray:
+    "float32 one-hot rows of integer class `labels`, each checked to be in 0..`n_classes`-1."
+    labels = np.asarray(labels)
+    if labels.size and (not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[~np.isin(labels, np.arange(n_classes))] if np.issubdtype(labels.dtype, np.integer) else labels.ravel()
+        raise WBCError(f"labels must be integers 0-{n_classes - 1}; got {bad[:5].tolist()}")
+    return np.eye(n_classes, dtype="float32")[labels]
+
 # %% ../nbs/92_train.ipynb #a6528ca2
 class ImageBatches(keras.utils.PyDataset):
     "Shuffled uint8 batches with one-hot labels, an augmentation policy (`wbc_nb.augment`) and per-sample class weights."
@@ -62,7 +71,7 @@ class ImageBatches(keras.utils.PyDataset):
         super().__init__(**kwargs)
         self.images, self.labels = np.asarray(images), np.asarray(labels)
         if len(self.images) != len(self.labels): raise WBCError(f"{len(self.images)} images but {len(self.labels)} labels")
-        self.batch_size, self.shuffle, self.n_classes = batch_size, shuffle, n_classes
+        self.batch_size, self.shuffle, self.onehot = batch_size, shuffle, one_hot(self.labels, n_classes)
         policy = {True: "dihedral", False: "none"}.get(augment, augment)  # True: a cell has no up or down
         self.augment = None if policy == "none" else Augmenter(policy, seed)
         self.weights = sample_weights(self.labels, class_weight)
@@ -71,7 +80,7 @@ class ImageBatches(keras.utils.PyDataset):
     def __len__(self): return math.ceil(len(self.labels) / self.batch_size)
     def __getitem__(self, i):
         idx = self.order[i * self.batch_size:(i + 1) * self.batch_size]
-        x, y = self.images[idx], np.eye(self.n_classes, dtype="float32")[self.labels[idx]]
+        x, y = self.images[idx], self.onehot[idx]
         if self.augment is not None: x, y = self.augment(x, y)
         return (x, y) if self.weights is None else (x, y, self.weights[idx])
     def on_epoch_end(self):
@@ -154,7 +163,7 @@ def train_head_on_features(train_features, train_labels, val_features, val_label
     set_seed(seed)
     head = build_head(train_features.shape[1], dense, dropout)
     labels = np.asarray(train_labels)
-    y = labels.astype("float32") if labels.ndim == 2 else np.eye(len(CLASSES), dtype="float32")[labels]
+    y = labels.astype("float32") if labels.ndim == 2 else one_hot(labels)
     sw = sample_weights(y.argmax(1), class_weight)
     head.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy")
     stop = BestMacroF1(val_features, val_labels, patience, 1024)
