@@ -21,6 +21,14 @@ def _views(images, rng):
     "Each image in one of its eight dihedral views."
     return np.stack([dihedral(im, int(k)) for im, k in zip(images, rng.integers(0, 8, len(images)))]) if len(images) else images
 
+def _compiled(layer):
+    """`layer` in training mode; under TensorFlow as one compiled graph (same numbers, about 3× faster than eager),
+    under JAX eagerly (its seed generators keep state that `jax.jit` would freeze)."""
+    import keras
+    if keras.backend.backend() != "tensorflow": return lambda x: layer(x, training=True)
+    import tensorflow as tf
+    return tf.function(lambda x: layer(x, training=True), reduce_retracing=True)
+
 class Augmenter:
     "A seeded augmentation policy: `(uint8 images, one-hot labels) → (uint8 images, float labels)`."
     def __init__(self, policy: str = "dihedral", seed: int = 0):
@@ -35,6 +43,7 @@ class Augmenter:
         self.mixup, self.cutmix = layers.MixUp(alpha=0.2, seed=seed + 3), layers.CutMix(factor=1.0, seed=seed + 4)
         self.randaugment = layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=seed + 5)
         self.augmix = layers.AugMix(value_range=(0, 255), seed=seed + 6)
+        self._colour = _compiled(self.colour)
 
     def __call__(self, images, labels):
         from keras import ops
@@ -42,7 +51,7 @@ class Augmenter:
         if p == "none" or len(x) == 0: return x, y
         if p in ("dihedral", "traditional", "mixup_cutmix_traditional"): x = _views(x, self.rng)
         f = x.astype("float32")
-        if p in ("traditional", "mixup_cutmix_traditional"): f = self.colour(f, training=True)
+        if p in ("traditional", "mixup_cutmix_traditional"): f = self._colour(f)
         if p == "randaugment": f = self.randaugment(f, training=True)
         if p == "augmix":  # Keras' AugMix draws its operations from Python's global `random`: seed it, then put it back
             state = random.getstate(); random.seed(int(self.rng.integers(2**31)))
