@@ -30,6 +30,6 @@ def smoke_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def site(smoke_run):
-    "Site folder built from the smoke run by the pure-Python renderer."
-    from wbc_nb.report import build_site
+    "Site folder built from the smoke run with Sphinx + myst-nb (never Quarto, so the tests mean the same everywhere)."
+    from wbc_nb.site import build_site
     return build_site(smoke_run, use_quarto=False)

@@ -1,5 +1,7 @@
-"""Open the site in headless Chromium: every page loads without console errors, has its title and figures,
-and the navigation bar leads from page to page. A screenshot of each page is saved."""
+"""Open the smoke site in headless Chromium from disk (file://): every page loads without console errors, the
+sidebar lists every chapter, search finds the Grad-CAM chapter, figures have captions, and the final-model page
+states the run's own balanced-test macro-F1. A screenshot of each page is saved."""
+import json
 import os
 import shutil
 from pathlib import Path
@@ -7,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from wbc_nb.report import chapters
+from wbc_nb.results import fmt
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -26,33 +29,58 @@ def browser():
         b.close()
 
 
-def test_every_page_loads_cleanly_with_title_and_figures(browser, site, tmp_path):
+def open_page(browser, url, errors):
+    page = browser.new_page(viewport={"width": 1300, "height": 950})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed request {r.url}"))
+    page.goto(url, wait_until="load")
+    return page
+
+
+def test_every_page_loads_cleanly_with_sidebar_and_captions(browser, site, tmp_path):
     shots = Path(os.environ.get("WBC_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    for name in chapters():
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+    titles = [t for n, t in _sidebar_titles().items() if n != "index"]
+    for name in list(chapters()) + ["api"]:
         errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("requestfailed", lambda r: errors.append(f"failed request {r.url}"))
-        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+        page = open_page(browser, (site / f"{name}.html").as_uri(), errors)
         assert errors == [], f"{name}: {errors}"
         assert page.title().endswith("wbc_nb: white blood cell classification")
-        assert page.locator("h1.title").inner_text() == page.title().split(" – ")[0]
+        sidebar = page.locator("nav.bd-docs-nav").inner_text()
+        assert all(t in sidebar for t in titles), name
         broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
         assert broken == 0, name
-        if name == "01_data": assert page.locator("img").count() >= 4
+        figures = page.locator("figure").count()
+        assert page.locator("figure figcaption").count() == figures, f"{name}: a figure without a caption"
         page.screenshot(path=str(shots / f"{name}.png"))
         assert (shots / f"{name}.png").stat().st_size > 10_000
         page.close()
 
 
-def test_navigation_bar_links_every_page(browser, site):
-    page = browser.new_page()
-    page.goto((site / "index.html").as_uri())
-    for link in page.locator("nav.navbar a:not(.brand)").all_inner_texts():
-        page.locator("nav.navbar a:not(.brand)", has_text=link).first.click()
-        assert page.locator("nav.navbar a.active").inner_text() == link
-    page.locator("nav.navbar a.brand").click()
-    assert page.url.endswith("index.html")
+def _sidebar_titles():
+    import nbformat
+    return {n: nbformat.read(p, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
+            for n, p in chapters().items()}
+
+
+def test_search_from_the_home_page_finds_grad_cam(browser, site):
+    errors = []
+    page = open_page(browser, (site / "index.html").as_uri(), errors)
+    page.locator("button.search-button__button, .search-button-field").first.click()
+    box = page.locator("input[name='q']:visible").first
+    box.fill("Grad-CAM"); box.press("Enter")
+    page.wait_for_selector("#search-results li a", timeout=20_000)
+    hits = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert any("08_gradcam.html" in h for h in hits), hits
+    assert errors == [], errors
+    page.close()
+
+
+def test_final_model_page_states_the_runs_own_score(browser, site, smoke_run):
+    final = json.loads((smoke_run / "artifacts" / "final_metrics.json").read_text())
+    page = open_page(browser, (site / "10_final_model.html").as_uri(), [])
+    text = page.locator("article").inner_text()
+    assert "Results of this run" in text and fmt(final["test_macro_f1"], 4) in text
+    assert text.index("Results of this run") < text.index("Exporting a model")  # the box comes first
     page.close()

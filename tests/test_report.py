@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from wbc_nb.core import WBCError
-from wbc_nb.report import RunFailed, chapters, notebook_parameters, run_report
+from wbc_nb.report import RunFailed, chapters, notebook_parameters, run_order, run_report
 
 from conftest import ROOT, SAMPLE
 
@@ -16,7 +16,7 @@ from conftest import ROOT, SAMPLE
 def test_smoke_run_records_everything(smoke_run):
     run = json.loads((smoke_run / "run.json").read_text())
     assert run["status"] == "ok" and run["profile"] == "smoke"
-    assert list(run["notebooks"]) == list(chapters())  # every chapter, in _quarto.yml order
+    assert list(run["notebooks"]) == list(run_order(chapters()))  # every chapter, the home page last
     for nb, entry in run["notebooks"].items():
         assert entry["status"] == "ok" and entry["seconds"] > 0
         assert (smoke_run / entry["notebook"]).exists()
