@@ -46,6 +46,8 @@ def test_resume_skips_up_to_date_and_reruns_changed(tmp_path):
     assert changed["notebooks"]["00_core"].get("resumed") is True
     assert not changed["notebooks"]["01_data"].get("resumed")
     assert changed["notebooks"]["01_data"]["parameters"]["image_size"] == 32
+    one = run_report("smoke", data=str(SAMPLE), out=out, only=["01_data"], progress=False)
+    assert list(one["notebooks"]) == ["00_core", "01_data"]  # re-running one chapter keeps the others' records
 
 
 def test_failing_notebook_stops_with_path_and_cell_then_resumes(tmp_path):

@@ -216,7 +216,8 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
     old = json.loads(run_json.read_text()).get("notebooks", {}) if run_json.exists() else {}
     record = {"profile": profile, "profile_file": prof["path"], "overrides": overrides, "run_dir": str(run_dir.resolve()),
               "started": _now(), "finished": None, "status": "running", "git": git_commit(root),
-              "versions": package_versions(), "notebooks": {}}
+              "versions": package_versions(),
+              "notebooks": {n: entry for n, entry in old.items() if n not in selected}}  # `only`: the other chapters' records stay
     library, previous = library_fingerprint(root), ""
     for nb, source in selected.items():
         p = {**resolved[nb], **({"run_dir": str(run_dir.resolve())} if "run_dir" in notebook_parameters(source) else {})}
@@ -249,6 +250,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
         record["notebooks"][nb] = {**entry, "status": "ok", "seconds": round(time.perf_counter() - t0, 2),
                                    "finished": _now()}
         write_json(run_json, record)
+    record["notebooks"] = {n: record["notebooks"][n] for n in run_order(chapters(root)) if n in record["notebooks"]}
     record.update(status="ok", finished=_now())
     record["seconds"] = round(sum(v.get("seconds", 0) for v in record["notebooks"].values()), 2)
     write_json(run_json, record)
