@@ -23,7 +23,6 @@ def smoke_run(tmp_path_factory):
     "Run directory of a complete `smoke` run."
     from wbc_nb.report import run_report
     out = tmp_path_factory.mktemp("runs") / "smoke"
-    os.chdir(ROOT)
     run_report("smoke", data=str(SAMPLE), out=out, progress=False)
     return out
 
