@@ -133,7 +133,7 @@ def resolve_parameters(selected: dict[str, Path], profile: dict, overrides: dict
 
 # %% ../nbs/90_report.ipynb #ad3b1c61
 PACKAGES = ["wbc_nb", "numpy", "pandas", "scikit-learn", "keras", "tensorflow-cpu", "tensorflow", "jax",
-            "papermill", "nbconvert", "nbdev", "umap-learn", "seaborn", "pillow"]
+            "papermill", "nbconvert", "nbdev", "umap-learn", "seaborn", "pillow", "sphinx", "myst-nb", "sphinx-book-theme"]
 
 def package_versions() -> dict:
     "Installed versions of the packages a run depends on (None when not installed)."
