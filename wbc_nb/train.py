@@ -172,7 +172,13 @@ def train_head_on_features(train_features, train_labels, val_features, val_label
                    "val_macro_f1": float(h.history["val_macro_f1"][e])} for e in range(len(h.history["loss"]))]
 
 def copy_head_weights(head: keras.Model, classifier: keras.Model) -> keras.Model:
-    "Put a feature-trained head's weights into the end-to-end classifier (same layer names)."
+    "Put a feature-trained head's weights into the end-to-end classifier (same layer names and shapes)."
     for layer in head.layers:
-        if layer.weights: classifier.get_layer(layer.name).set_weights(layer.get_weights())
+        if not layer.weights: continue
+        target, weights = classifier.get_layer(layer.name), layer.get_weights()
+        have, want = [tuple(w.shape) for w in weights], [tuple(w.shape) for w in target.weights]
+        if have != want:
+            raise WBCError(f"head layer {layer.name!r} has weights of shapes {have}; the classifier's needs {want} "
+                           "(was the head trained on another backbone's features?)")
+        target.set_weights(weights)
     return classifier
