@@ -286,8 +286,8 @@ def main(argv=None):
             rec = run_report(args.profile, args.data, args.out, args.only,
                              {k: parse_cli_value(v) for k, v in args.p}, progress=not args.quiet,
                              log_output=args.log_output)
-            ran = [nb for nb, v in rec["notebooks"].items() if not v.get("resumed")]
-            print(f"run ok: {rec['run_dir']} ({len(ran)} notebooks executed, {len(rec['notebooks']) - len(ran)} up to date)")
+            ran = [nb for nb, v in rec["notebooks"].items() if not v.get("resumed") and v.get("finished", "") >= rec["started"]]
+            print(f"run ok: {rec['run_dir']} ({len(ran)} notebooks executed, {len(rec['notebooks']) - len(ran)} up to date or kept)")
         elif args.cmd == "site":
             from wbc_nb.site import build_site
             site = build_site(args.run_dir, args.out, False if args.no_quarto else None)
