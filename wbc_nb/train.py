@@ -154,7 +154,7 @@ def build_head(feature_dim: int, dense=(128,), dropout: float = 0.3, n_classes: 
     inputs = keras.Input((feature_dim,), name="features")
     return keras.Model(inputs, _head(inputs, dense, dropout, n_classes), name="head")
 
-def train_head_on_features(train_features, train_labels, val_features, val_labels, dense=(128,), dropout: float = 0.3,
+def train_head_on_features(train_features, train_labels, val_features, val_labels, *, dense=(128,), dropout: float = 0.3,
                            lr: float = 1e-3, epochs: int = 50, batch_size: int = 128, class_weight: dict | None = None,
                            patience: int = 5, seed: int = 42, verbose: int = 0):
     """Train `build_head` on frozen features (seconds, not hours); returns (head, history).
