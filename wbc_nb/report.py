@@ -225,7 +225,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
         previous = key
         target = run_dir / "notebooks" / source.name
         entry = {"source": str(source.relative_to(root)), "notebook": str(target.relative_to(run_dir)),
-                 "parameters": p, "key": key}
+                 "parameters": p, "key": key, "commit": record["git"]["commit"]}
         if old.get(nb, {}).get("status") == "ok" and old[nb].get("key") == key and target.exists():
             record["notebooks"][nb] = {**old[nb], "resumed": True}
             if progress: print(f"[wbc-report] {nb}: up to date, skipped", file=sys.stderr)
