@@ -4,8 +4,8 @@
 
 # %% ../nbs/05_backbones.ipynb #402acbf9
 from __future__ import annotations
-import collections, hashlib, importlib, io, os, pickle, struct, sys
-from dataclasses import dataclass, field
+import collections, hashlib, importlib, os, pickle, struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 

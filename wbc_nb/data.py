@@ -5,7 +5,7 @@
 # %% ../nbs/01_data.ipynb #1ef3c9c3
 from __future__ import annotations
 import argparse, io, json, os, sys, zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 

@@ -4,13 +4,10 @@
 
 # %% ../nbs/06_ensembles.ipynb #11dbf9ee
 from __future__ import annotations
-import numpy as np
-
 import keras
 from keras import layers, ops
 
 from .core import WBCError
-from .imbalance import dihedral
 from .train import build_classifier, copy_head_weights
 
 # %% auto #0

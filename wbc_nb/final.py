@@ -4,10 +4,8 @@
 
 # %% ../nbs/10_final_model.ipynb #d72a2958
 from __future__ import annotations
-import json, os, sys
+import os
 from pathlib import Path
-
-import numpy as np
 
 from .core import CLASSES, WBCError, atomic_path, write_json
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/93_predict.ipynb #b4d5fd36
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, sys
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ def load_classifier(path) -> Classifier:
     import keras
     path = Path(path)
     if not path.exists(): raise WBCError(f"{path}: no such model file")
-    from wbc_nb import ensemble  # registers DihedralView, the one custom layer an exported ensemble may hold
+    from wbc_nb import ensemble  # noqa: F401 - registers DihedralView, the one custom layer an exported ensemble may hold
     try: model = keras.saving.load_model(path, safe_mode=True)
     except Exception as e: raise WBCError(f"{path}: cannot load the model ({type(e).__name__}: {e})") from None
     card_path = path.parent / "model_card.json"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_splitting.ipynb #0013991e
 from __future__ import annotations
-import json, os
+import json
 from pathlib import Path
 
 import numpy as np
