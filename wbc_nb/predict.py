@@ -4,17 +4,32 @@
 
 # %% ../nbs/93_predict.ipynb #b4d5fd36
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, os, sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from .core import CLASSES, WBCError
+from .core import CLASSES, WBCError, atomic_path, write_json
 from .data import IMAGE_SUFFIXES, to_square
 
 # %% auto #0
-__all__ = ['Classifier', 'load_classifier', 'image_files', 'main']
+__all__ = ['export_classifier', 'Classifier', 'load_classifier', 'image_files', 'main']
+
+# %% ../nbs/93_predict.ipynb #f1bab502
+def export_classifier(model, path, card: dict) -> Path:
+    "Save `model` as `.keras` and `card` as `model_card.json` beside it (both atomically)."
+    import keras
+    path = Path(path)
+    if path.suffix != ".keras": raise WBCError(f"{path}: the model file must end in .keras")
+    with atomic_path(path) as tmp:
+        keras.saving.save_model(model, str(tmp.with_suffix(".keras")))
+        os.replace(tmp.with_suffix(".keras"), tmp)
+    size = int(model.input.shape[1])
+    write_json(path.parent / "model_card.json", {"classes": CLASSES, "input_size": size, "input": f"uint8 RGB, {size}×{size}×3",
+               "preprocessing": f"centre-crop the largest square, resize to {size}×{size} (Pillow LANCZOS); "
+                                "everything else happens inside the model", "output": "probabilities of the 8 classes", **card})
+    return path
 
 # %% ../nbs/93_predict.ipynb #5e60fa0f
 class Classifier:
