@@ -82,5 +82,5 @@ def test_final_model_page_states_the_runs_own_score(browser, site, smoke_run):
     page = open_page(browser, (site / "10_final_model.html").as_uri(), [])
     text = page.locator("article").inner_text()
     assert "Results of this run" in text and fmt(final["test_macro_f1"], 4) in text
-    assert text.index("Results of this run") < text.index("Exporting a model")  # the box comes first
+    assert text.index("Results of this run") < text.index("Training the final model")  # the box comes first
     page.close()
