@@ -78,7 +78,7 @@ def test_results_box_comes_first_and_findings_reach_the_home_page(site, smoke_ru
     title, box, code = page.find("<h1"), page.find("Results of this run"), page.find("cell_input")
     assert 0 < title < box < code                            # right under the title, before any code
     findings = json.loads((smoke_run / "artifacts" / "findings.json").read_text())
-    assert {"04_imbalance", "10_final_model", "08_gradcam"} <= set(findings)
+    assert {"04_imbalance", "10_final_model", "11_gradcam"} <= set(findings)
     assert "In this run:" in prose(pages(site)["index"])
 
 
