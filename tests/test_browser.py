@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wbc_nb.report import chapters
+from wbc_nb.report import chapter_title, chapters
 from wbc_nb.results import fmt
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -59,9 +59,7 @@ def test_every_page_loads_cleanly_with_sidebar_and_captions(browser, site, tmp_p
 
 
 def _sidebar_titles():
-    import nbformat
-    return {n: nbformat.read(p, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
-            for n, p in chapters().items()}
+    return {n: chapter_title(p)[0] for n, p in chapters().items()}
 
 
 def test_search_from_the_home_page_finds_grad_cam(browser, site):

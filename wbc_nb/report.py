@@ -14,9 +14,10 @@ import yaml
 from .core import WBCError, atomic_path, file_md5, project_root, stable_hash, write_json
 
 # %% auto #0
-__all__ = ['PACKAGES', 'site_config', 'chapters', 'load_profile', 'notebook_parameters', 'parse_cli_value', 'coerce_parameter',
-           'resolve_parameters', 'package_versions', 'git_commit', 'data_fingerprint', 'library_fingerprint',
-           'notebook_key', 'RunFailed', 'run_report', 'run_order', 'main', 'readme_text', 'write_readme']
+__all__ = ['PACKAGES', 'site_config', 'chapters', 'chapter_title', 'load_profile', 'notebook_parameters', 'parse_cli_value',
+           'coerce_parameter', 'resolve_parameters', 'package_versions', 'git_commit', 'data_fingerprint',
+           'library_fingerprint', 'notebook_key', 'RunFailed', 'run_report', 'run_order', 'main', 'readme_text',
+           'write_readme']
 
 # %% ../nbs/90_report.ipynb #53ebb67a
 def _root() -> Path:
@@ -51,6 +52,13 @@ def chapters(root: Path | None = None) -> dict[str, Path]:
         out[path.stem] = path
     if not out: raise WBCError(f"{root / '_quarto.yml'}: lists no notebooks")
     return out
+
+def chapter_title(path: Path) -> tuple[str, str]:
+    "Title and one-line description of a chapter notebook: its first cell's `# Title` and `> description`."
+    import nbformat
+    first = nbformat.read(path, as_version=4).cells[0].source.strip().splitlines()
+    description = next((line.lstrip("> ").strip() for line in first[1:] if line.startswith(">")), "")
+    return first[0].lstrip("# ").strip(), description
 
 # %% ../nbs/90_report.ipynb #ad7ea5b6
 def load_profile(profile: str, root: Path | None = None) -> dict:
@@ -312,15 +320,13 @@ def readme_text(root: Path | None = None) -> str:
     shell = CaptureShell(path=root / "nbs")
     parts = []
     for cell in nb.cells:
-        if cell.cell_type == "markdown": parts.append(cell.source.strip())
-        elif cell.cell_type == "code" and "#| hide" not in cell.source and "parameters" not in cell.metadata.get("tags", []):
-            outputs = shell.run(cell.source)
-            parts += [o["data"]["text/markdown"].strip() if isinstance(o["data"]["text/markdown"], str) else "".join(o["data"]["text/markdown"]).strip()
-                      for o in outputs if "text/markdown" in o.get("data", {})]
-            errors = [o for o in outputs if o.get("output_type") == "error"]
-            if errors: raise WBCError(f"nbs/index.ipynb: a cell failed while writing the README: {errors[0]['ename']}: {errors[0]['evalue']}")
-        elif cell.cell_type == "code":
-            shell.run(cell.source)
+        if cell.cell_type == "markdown": parts.append(cell.source.strip()); continue
+        if cell.cell_type != "code": continue
+        outputs = shell.run(cell.source)
+        errors = [o for o in outputs if o.get("output_type") == "error"]
+        if errors: raise WBCError(f"nbs/index.ipynb: a cell failed while writing the README: {errors[0]['ename']}: {errors[0]['evalue']}")
+        if "#| hide" in cell.source or "parameters" in cell.metadata.get("tags", []): continue  # imports and the run folder
+        parts += ["".join(o["data"]["text/markdown"]).strip() for o in outputs if "text/markdown" in o.get("data", {})]
     return "<!-- generated from nbs/index.ipynb by `wbc-report readme`; edit the notebook -->\n\n" + "\n\n".join(p for p in parts if p) + "\n"
 
 def write_readme(root: Path | None = None) -> Path:

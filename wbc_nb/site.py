@@ -5,15 +5,15 @@
 # %% ../nbs/95_site.ipynb #2d0d9e8b
 from __future__ import annotations
 import html, json, os, re, shutil, subprocess, sys, tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .core import WBCError, project_root
-from .report import chapters, site_config
+from .report import _now, chapters, site_config
+from .results import run_record
 
 # %% auto #0
-__all__ = ['cell_directives', 'clean_stream', 'site_cell', 'site_page', 'nbformat_copy', 'sphinx_conf', 'api_page',
-           'render_site_sphinx', 'render_site_quarto', 'build_site']
+__all__ = ['cell_directives', 'clean_stream', 'site_cell', 'site_page', 'summary_first', 'nbformat_copy', 'sphinx_conf',
+           'api_page', 'render_site_sphinx', 'render_site_quarto', 'build_site']
 
 # %% ../nbs/95_site.ipynb #c9cb8150
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*?)\s*$")
@@ -76,11 +76,15 @@ def site_page(nb, code_fold: bool = False):
         if c.cell_type == "markdown": c.source = _FIG_REF.sub(r"{numref}`\1`", c.source)
         c = site_cell(c, code_fold)
         if c is not None: cells += _split_figure(c)
+    nb.cells = summary_first(cells)
+    return nb
+
+def summary_first(cells: list) -> list:
+    "The cells with those tagged `results-summary` moved right under the title (the first cell, when it is a `# ` heading)."
     summary = [c for c in cells if "results-summary" in c.metadata.get("tags", [])]
     rest = [c for c in cells if c not in summary]
     at = 1 if rest and rest[0].cell_type == "markdown" and rest[0].source.lstrip().startswith("# ") else 0
-    nb.cells = rest[:at] + summary + rest[at:]
-    return nb
+    return rest[:at] + summary + rest[at:]
 
 def _split_figure(cell) -> list:
     "A captioned cell's figures, then its other outputs (a table after the plot) as a second cell: only figures get the caption."
@@ -144,8 +148,6 @@ def _toctree(pages: list[str]) -> str:
     return "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + "\n".join(pages) + "\n```"
 
 # %% ../nbs/95_site.ipynb #e65988fe
-def _now() -> str: return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
 def _footer(run_dir: Path, run: dict) -> str:
     commit = ((run.get("git") or {}).get("commit") or "unknown")[:7]
     return (f"Built {_now()[:10]} from run <code>{html.escape(run_dir.name)}</code> (profile "
@@ -166,7 +168,7 @@ def render_site_sphinx(run_dir, out, root=None) -> Path:
     config = site_config(root)
     code_fold = str(config.get("format", {}).get("html", {}).get("code-fold", "false")).lower() in _TRUE
     pages = _executed(run_dir, root)
-    run = json.loads((run_dir / "run.json").read_text()) if (run_dir / "run.json").exists() else {}
+    run = run_record(run_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
@@ -202,9 +204,7 @@ def render_site_quarto(run_dir, out, root=None) -> Path:
         shutil.copy(root / "_quarto.yml", stage / "_quarto.yml")
         for name, path in _executed(run_dir, root).items():
             nb = nbformat.read(path, as_version=4)
-            summary = [c for c in nb.cells if "results-summary" in c.metadata.get("tags", [])]
-            rest = [c for c in nb.cells if c not in summary]
-            nb.cells = rest[:1] + summary + rest[1:]
+            nb.cells = summary_first(nb.cells)
             target = stage / chapters(root)[name].relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, target)
