@@ -1,6 +1,6 @@
 """The runner: a real smoke run, parameter validation before anything runs, failure reporting and resuming."""
 import ast
-import json
+import json, shutil, subprocess, sys, time
 import subprocess
 import sys
 
@@ -117,3 +117,58 @@ def test_every_chapter_has_one_parameters_cell_papermill_can_read(name):
     assigned = [t.id for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign) for t in node.targets]
     assert sorted(notebook_parameters(path)) == sorted(assigned), f"{name}: papermill could not read every parameter"
     assert "run_dir" in assigned and "seed" in assigned
+
+
+def _copy_run(smoke_run, tmp_path):
+    out = tmp_path / "smoke"
+    shutil.copytree(smoke_run, out, ignore=shutil.ignore_patterns("site", ".lock"))
+    return out
+
+
+def test_only_keeps_the_run_whole_and_marks_later_chapters_stale(smoke_run, tmp_path):
+    out = _copy_run(smoke_run, tmp_path)
+    before = json.loads((out / "run.json").read_text())["notebooks"]
+    rec = run_report("smoke", data=str(SAMPLE), out=out, only=["03_splitting"], params={"val_fraction": 0.2}, progress=False)
+    assert list(rec["notebooks"]) == list(before)  # every chapter still recorded
+    order = list(rec["notebooks"])
+    later = order[order.index("03_splitting") + 1:]
+    assert not rec["notebooks"]["03_splitting"].get("resumed")
+    assert all(rec["notebooks"][nb]["stale"] for nb in later), later  # they consumed the old split
+    assert not any(rec["notebooks"][nb].get("stale") for nb in order[:order.index("03_splitting")])
+    assert rec["summary"].startswith(f"{len(order)} chapters: 1 executed, ") and f"{len(later)} stale" in rec["summary"]
+    plain = run_report("smoke", data=str(SAMPLE), out=out, progress=False, dry_run=True)
+    assert [s["notebook"] for s in plain if s["action"] == "run"] == ["03_splitting", *later]  # the -p held for one run
+
+
+def test_a_rerun_may_not_mix_profile_wide_values(smoke_run, tmp_path):
+    out = _copy_run(smoke_run, tmp_path)
+    with pytest.raises(WBCError, match="image_size=96.*image_size=64.*--out.*--force"):
+        run_report("smoke", data=str(SAMPLE), out=out, only=["01_data"], params={"image_size": 64}, progress=False)
+    with pytest.raises(WBCError, match="profile 'smoke', not 'cpu'"):
+        run_report("cpu", data=str(SAMPLE), out=out, only=["01_data"], progress=False)
+    assert run_report("smoke", data=str(SAMPLE), out=out, only=["01_data"], params={"image_size": 64}, progress=False,
+                      dry_run=True, force=True)[1]["action"] == "run"
+
+
+def test_a_run_killed_mid_chapter_resumes_to_the_same_results(smoke_run, tmp_path):
+    out = tmp_path / "killed"
+    code = ("import sys; from wbc_nb.report import run_report; "
+            "run_report('smoke', data=sys.argv[1], out=sys.argv[2], only=['00_core', '01_data', '03_splitting'], progress=False)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(SAMPLE), str(out)])
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        run = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
+        if run.get("notebooks", {}).get("03_splitting", {}).get("status") == "running": break
+        time.sleep(0.5)
+    proc.kill(); proc.wait()  # kill -9 in the middle of 03_splitting
+    rec = run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data", "03_splitting"], progress=False)
+    assert rec["notebooks"]["01_data"].get("resumed") and not rec["notebooks"]["03_splitting"].get("resumed")
+    assert json.loads((out / "artifacts" / "split.json").read_text()) == json.loads((smoke_run / "artifacts" / "split.json").read_text())
+
+
+def test_a_bad_parameter_through_papermill_names_it(tmp_path):
+    import papermill as pm
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(ROOT / "nbs" / "01_data.ipynb"), str(tmp_path / "out.ipynb"), parameters={"image_size": "abc"},
+                            cwd=str(ROOT / "nbs"), progress_bar=False)
+    assert err.value.ename == "WBCError" and "parameter image_size='abc': expects an integer" in err.value.evalue

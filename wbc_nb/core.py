@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['CLASSES', 'CLASS_FOLDERS', 'WBCError', 'atomic_path', 'write_json', 'stable_hash', 'file_md5', 'set_seed',
-           'project_root', 'cache_dir', 'run_artifacts']
+__all__ = ['CLASSES', 'CLASS_FOLDERS', 'PARAMETER_RULES', 'WBCError', 'atomic_path', 'write_json', 'stable_hash', 'file_md5',
+           'set_seed', 'project_root', 'cache_dir', 'run_artifacts', 'check_parameters']
 
 # %% ../nbs/00_core.ipynb #59c6d546
 CLASSES = ["basophil", "eosinophil", "erythroblast", "immature granulocyte",
@@ -91,3 +91,50 @@ def run_artifacts(run_dir: str | os.PathLike | None = None) -> Path:
     art = root / "artifacts"
     art.mkdir(parents=True, exist_ok=True)
     return art
+
+# %% ../nbs/00_core.ipynb #884f108f
+def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+def _is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
+def _int(lo): return (lambda v: _is_int(v) and v >= lo), f"an integer ≥ {lo}"
+def _frac(lo_open: bool, hi_open: bool):
+    ok = lambda v: _is_num(v) and (v > 0 if lo_open else v >= 0) and (v < 1 if hi_open else v <= 1)
+    return ok, f"a number in {'(' if lo_open else '['}0, 1{')' if hi_open else ']'}"
+def _auto(rule): return (lambda v: v == "auto" or rule[0](v)), f"'auto' or {rule[1]}"
+def _list_of(rule, nonempty=True): return ((lambda v: isinstance(v, (list, tuple)) and (len(v) > 0 or not nonempty)
+                                           and all(rule[0](x) for x in v)), f"a list of {rule[1]}")
+def _one_of(*names): return (lambda v: v in names), "one of " + ", ".join(map(repr, names))
+def _registry(kind: str):
+    "Names of the backbone registry or of the augmentation policies (imported only when a chapter checks them)."
+    def ok(v):
+        import importlib
+        known = (importlib.import_module("wbc_nb.backbones").REGISTRY if kind == "backbone"
+                 else importlib.import_module("wbc_nb.augment").AUGMENTATIONS)
+        return isinstance(v, str) and v.lower().replace("-", "_") in known
+    return ok, f"a name from the {kind} registry (wbc_nb.{'backbones.REGISTRY' if kind == 'backbone' else 'augment.AUGMENTATIONS'})"
+
+_positive = ((lambda v: _is_num(v) and v > 0), "a number > 0")
+PARAMETER_RULES = {
+    "data": ((lambda v: isinstance(v, str)), "a path (text), or empty"), "run_dir": ((lambda v: isinstance(v, str)), "a folder (text), or empty"),
+    "image_size": _int(8), "max_per_class": _int(0), "test_per_class": _int(1), "seed": _int(0), "batch_size": _int(1),
+    "head_epochs": _int(0), "finetune_epochs": _int(0), "grid_epochs": _int(1), "patience": _int(1), "copies": _int(1),
+    "n_mislabelled": _int(0), "timing_images": _int(1), "n_deletion": _int(1), "grid_images": _int(0), "min_map": _int(1),
+    "val_fraction": _frac(True, True), "plant_fraction": _frac(True, True), "z_threshold": _positive,
+    "dropout": _auto(_frac(False, True)), "unfreeze_fraction": _auto(_frac(False, False)), "finetune_lr": _auto(_positive),
+    "dense": _auto(_list_of(_int(1), nonempty=False)), "dense_configs": _list_of(_list_of(_int(1), nonempty=False)),
+    "dropouts": _list_of(_frac(False, True)), "fractions": _list_of(_frac(True, False)), "learning_rates": _list_of(_positive),
+    "backbone": _registry("backbone"), "backbones": _list_of(_registry("backbone")), "compare": _list_of(_registry("backbone")),
+    "augment": _auto(_registry("augmentation")), "policies": _list_of(_registry("augmentation")),
+    "weights": _one_of("imagenet", "none"), "schedule": _one_of("cosine", "constant"),
+    "remedy": _one_of("auto", "class weights", "oversampling", "none"),
+    "tta_views": _list_of(((lambda v: _is_int(v) and 0 <= v <= 7), "dihedral view numbers 0-7")),
+    "distribute": ((lambda v: v in ("auto", "off") or (_is_int(v) and v >= 1)), "'auto', 'off' or a number of devices ≥ 1"),
+}
+"Parameter name → (check, what it expects): the rules every chapter's parameters are held to."
+
+def check_parameters(**values):
+    """Check a chapter's parameters against `PARAMETER_RULES` (the cell after each `parameters` cell), so papermill,
+    JupyterLab and `wbc-report` give the same one-line error naming the parameter and its value."""
+    for name, value in values.items():
+        if name not in PARAMETER_RULES: raise WBCError(f"parameter {name!r} has no rule in wbc_nb.core.PARAMETER_RULES; add one")
+        ok, expects = PARAMETER_RULES[name]
+        if not ok(value): raise WBCError(f"parameter {name}={value!r}: expects {expects}")

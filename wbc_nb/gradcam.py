@@ -9,7 +9,7 @@ import numpy as np
 from .core import WBCError
 
 # %% auto #0
-__all__ = ['gradcam', 'overlay', 'last_map_at_least', 'deletion_curve']
+__all__ = ['ensemble_parts', 'gradcam', 'overlay', 'last_map_at_least', 'deletion_curve']
 
 # %% ../nbs/11_gradcam.ipynb #749dad3f
 def _split_model(model, layer: str):
@@ -34,18 +34,13 @@ def _grads_jax(top, conv, class_index):
         return jnp.take_along_axis(preds, jnp.asarray(class_index)[:, None], axis=1).sum()
     return np.asarray(jax.grad(total)(jnp.asarray(conv)))
 
-def gradcam(model, images, class_index=None, layer: str | None = None, batch_size: int = 32) -> np.ndarray:
-    """One heat map per image, at the input's height and width, values in 0-1, for the predicted class
-    (or `class_index`, an int or one per image). `layer` defaults to the model's last convolutional map."""
+def _network_maps(net, images, wanted, layer, batch_size):
+    "Grad-CAM of one flat network: raw (unscaled) maps at the input's size."
     import keras
-    from wbc_nb.backbones import last_conv_layer
-    images = np.asarray(images)
-    layer = layer or last_conv_layer(model)
-    if layer not in [l.name for l in model.layers]: raise WBCError(f"model has no layer {layer!r}")
-    bottom, top = _split_model(model, layer)
+    if layer not in [l.name for l in net.layers]: raise WBCError(f"model {net.name!r} has no layer {layer!r}")
+    bottom, top = _split_model(net, layer)
     grads_fn = {"tensorflow": _grads_tensorflow, "jax": _grads_jax}.get(keras.backend.backend())
     if grads_fn is None: raise WBCError(f"gradcam supports the tensorflow and jax backends, not {keras.backend.backend()}")
-    wanted = None if class_index is None else np.broadcast_to(np.asarray(class_index), (len(images),))
     maps = []
     for s in range(0, len(images), batch_size):
         x = images[s:s + batch_size]
@@ -54,7 +49,47 @@ def gradcam(model, images, class_index=None, layer: str | None = None, batch_siz
         g = grads_fn(top, conv, idx.astype("int32"))
         cam = np.maximum((conv * g.mean(axis=(1, 2), keepdims=True)).sum(-1), 0)
         maps.append(np.asarray(keras.ops.image.resize(cam[..., None], images.shape[1:3], interpolation="bilinear"))[..., 0])
-    cam = np.concatenate(maps)
+    return np.concatenate(maps)
+
+def _view(x, k: int, undo: bool = False):
+    "Dihedral view `k` of a batch (N×H×W[×C]), as `DihedralView` makes it, or (`undo`) its inverse."
+    q, flip = k % 4, k >= 4
+    if not undo: x = np.rot90(x, q, axes=(1, 2)); return x[:, :, ::-1] if flip else x
+    if flip: x = x[:, :, ::-1]
+    return np.rot90(x, -q, axes=(1, 2))
+
+def ensemble_parts(model) -> list[tuple[int, object]]:
+    """(dihedral view, member network) for each call of a member inside a model built by
+    `wbc_nb.ensemble.ensemble_model`; `[(0, model)]` for a plain network."""
+    import keras
+    from wbc_nb.ensemble import DihedralView
+    nets = list({id(l): l for l in model.layers if isinstance(l, keras.Model)}.values())
+    if not nets: return [(0, model)]
+    if any(net.outputs[0].shape[-1] != model.outputs[0].shape[-1] for net in nets):
+        raise WBCError(f"model {model.name!r}: Grad-CAM explains a network or an ensemble of whole networks, "
+                       "not feature extractors joined by one head")
+    mine, parts = {id(l) for l in model.layers}, {}
+    for net in nets:  # each call of a member in this model's graph: on the input itself, or on one of its views
+        for node in net._inbound_nodes:
+            t = node.input_tensors[0]
+            op = t._keras_history.operation
+            if any(t is i for i in model.inputs): parts[(0, id(net))] = (0, net)
+            elif isinstance(op, DihedralView) and id(op) in mine: parts[(op.k, id(net))] = (op.k, net)
+    if not parts: raise WBCError(f"model {model.name!r}: no member network is called on the input or a dihedral view of it")
+    return list(parts.values())
+
+def gradcam(model, images, class_index=None, layer: str | None = None, batch_size: int = 32) -> np.ndarray:
+    """One heat map per image, at the input's height and width, values in 0-1, for the predicted class
+    (or `class_index`, an int or one per image). `layer` defaults to the last feature map at least 6×6, the
+    layer the deletion curve below finds faithful. An exported model that averages dihedral views (and members)
+    is explained as it predicts: each network on each view, the maps turned back and averaged."""
+    images = np.asarray(images)
+    parts = ensemble_parts(model)
+    wanted = None if class_index is None else np.broadcast_to(np.asarray(class_index), (len(images),))
+    if wanted is None and len(parts) > 1:  # the ensemble's own prediction decides the class of every part
+        wanted = np.asarray(model.predict(images, batch_size=batch_size, verbose=0)).argmax(1)
+    cam = np.mean([_view(_network_maps(net, np.ascontiguousarray(_view(images, k)), wanted,
+                                       layer or last_map_at_least(net, 6), batch_size), k, undo=True) for k, net in parts], axis=0)
     peak = cam.reshape(len(cam), -1).max(1)[:, None, None]
     return np.where(peak > 0, cam / np.where(peak > 0, peak, 1), 0).clip(0, 1).astype("float32")
 

@@ -32,6 +32,18 @@ def export_classifier(model, path, card: dict) -> Path:
     return path
 
 # %% ../nbs/93_predict.ipynb #5e60fa0f
+def _as_rgb_array(image, where: str) -> np.ndarray:
+    "One image (path, PIL image or array) as a uint8 H×W×3 RGB array; `where` names it in errors."
+    if isinstance(image, (str, os.PathLike)):
+        try:
+            with Image.open(image) as im: return np.asarray(im.convert("RGB"))
+        except (OSError, ValueError) as e: raise WBCError(f"{image}: cannot read the image ({type(e).__name__}: {e})") from None
+    if isinstance(image, Image.Image): return np.asarray(image.convert("RGB"))
+    arr = np.asarray(image)
+    if arr.ndim != 3 or arr.shape[2] != 3 or arr.dtype != np.uint8:
+        raise WBCError(f"{where}: expected a uint8 H×W×3 RGB image, got an array of shape {arr.shape} and dtype {arr.dtype}")
+    return arr
+
 class Classifier:
     "An exported white-blood-cell classifier: images of any size in, class probabilities out."
     def __init__(self, model, card: dict):
@@ -39,19 +51,33 @@ class Classifier:
         self.size = int(card.get("input_size") or model.input.shape[1])
         self.classes = card.get("classes", CLASSES)
     def prepare(self, images) -> np.ndarray:
-        "uint8 batch of the model's input size (centre crop + resize, as in training)."
-        return np.stack([np.asarray(im) if np.asarray(im).shape[:2] == (self.size, self.size) else to_square(Image.fromarray(np.asarray(im)), self.size)
-                         for im in images]).astype(np.uint8)
+        "uint8 batch of the model's input size from paths, PIL images or arrays (centre crop + resize, as in training)."
+        if isinstance(images, (str, os.PathLike, Image.Image)) or (isinstance(images, np.ndarray) and images.ndim == 3):
+            images = [images]
+        out = []
+        for i, im in enumerate(images):
+            arr = _as_rgb_array(im, f"image {i}")
+            out.append(arr if arr.shape[:2] == (self.size, self.size) else to_square(Image.fromarray(arr), self.size))
+        if not out: raise WBCError("no images given")
+        return np.stack(out)
     def predict(self, images, batch_size: int = 64) -> np.ndarray:
-        "Class probabilities (N×8) of uint8 RGB images (a list of arrays or an N×H×W×3 array)."
+        "Class probabilities (N×8) of images: file paths, PIL images or uint8 RGB arrays, of any size."
         return np.asarray(self.model.predict(self.prepare(images), batch_size=batch_size, verbose=0))
+    def predict_labels(self, images, batch_size: int = 64):
+        "A DataFrame, one row per image: `label` (class name), `probability`, then each class's probability."
+        import pandas as pd
+        probs = self.predict(images, batch_size)
+        index = ([str(p) for p in images] if isinstance(images, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in images)
+                 else None)
+        frame = pd.DataFrame(probs, columns=self.classes, index=index)
+        frame.insert(0, "probability", probs.max(1)); frame.insert(0, "label", [self.classes[k] for k in probs.argmax(1)])
+        return frame
 
 def load_classifier(path) -> Classifier:
-    "Load `MODEL.keras` (safe mode) and the `model_card.json` beside it."
+    "Load `MODEL.keras` (safe mode; `import wbc_nb` registered its layers) and the `model_card.json` beside it."
     import keras
     path = Path(path)
     if not path.exists(): raise WBCError(f"{path}: no such model file")
-    from wbc_nb import ensemble  # noqa: F401 - registers DihedralView, the one custom layer an exported ensemble may hold
     try: model = keras.saving.load_model(path, safe_mode=True)
     except Exception as e: raise WBCError(f"{path}: cannot load the model ({type(e).__name__}: {e})") from None
     card_path = path.parent / "model_card.json"
@@ -82,12 +108,10 @@ def main(argv=None):
     for start in range(0, len(files), args.batch_size):
         batch, names = [], []
         for f in files[start:start + args.batch_size]:
-            try:
-                with Image.open(f) as im: batch.append(np.asarray(im.convert("RGB")))
-                names.append(f)
-            except Exception as e:
+            try: batch.append(_as_rgb_array(f, str(f))); names.append(f)
+            except WBCError as e:
                 failed += 1
-                print(f"wbc-predict: cannot read {f}: {type(e).__name__}: {e}", file=sys.stderr)
+                print(f"wbc-predict: {e}", file=sys.stderr)
         if not batch: continue
         for f, p in zip(names, clf.predict(batch, args.batch_size)):
             k = int(p.argmax())

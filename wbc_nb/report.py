@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_report.ipynb #86cb1bcd
 from __future__ import annotations
-import argparse, ast, copy, functools, json, os, re, subprocess, sys, time
+import argparse, ast, contextlib, copy, functools, json, os, re, subprocess, sys, time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -16,8 +16,8 @@ from .core import WBCError, atomic_path, file_md5, project_root, stable_hash, wr
 # %% auto #0
 __all__ = ['PACKAGES', 'site_config', 'chapters', 'chapter_title', 'load_profile', 'notebook_parameters', 'parse_cli_value',
            'coerce_parameter', 'resolve_parameters', 'package_versions', 'git_commit', 'data_fingerprint',
-           'library_fingerprint', 'notebook_key', 'RunFailed', 'run_report', 'run_order', 'main', 'readme_text',
-           'write_readme']
+           'library_fingerprint', 'notebook_key', 'RunFailed', 'run_lock', 'plan_run', 'run_report', 'run_order',
+           'main', 'readme_text', 'write_readme']
 
 # %% ../nbs/90_report.ipynb #53ebb67a
 def _root() -> Path:
@@ -97,8 +97,9 @@ def parse_cli_value(text: str):
     return value
 
 def coerce_parameter(notebook: str, name: str, value, default):
-    "Check `value` against the type of `default`; return the value to inject or raise `WBCError`."
-    if default is None or value is None: return value
+    """Check `value` against the type of `default`; return the value to inject or raise `WBCError`.
+    A default of "auto" (an earlier chapter's choice, `wbc_nb.results.chosen`) takes a value of any type."""
+    if default is None or value is None or (isinstance(default, str) and default == "auto"): return value
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
@@ -199,12 +200,84 @@ def _select(all_chapters: dict, only) -> dict:
     if unknown: raise WBCError(f"--only {unknown[0]!r}: not a chapter; chapters are {', '.join(all_chapters)}")
     return {n: p for n, p in all_chapters.items() if n in only}
 
+# %% ../nbs/90_report.ipynb #14034a2f
+@contextlib.contextmanager
+def run_lock(run_dir: Path):
+    """Hold `run_dir/.lock` while this process runs the folder; refuse at once, naming the holder, when another
+    process holds it. The operating system releases the lock when its process ends, even by `kill -9`."""
+    import fcntl, socket
+    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    f = open(run_dir / ".lock", "a+")
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0); holder = f.read().strip() or "another process"; f.close()
+        raise WBCError(f"{run_dir} is being run by {holder}; wait for it, or run into another folder with --out") from None
+    f.seek(0); f.truncate(); f.write(f"process {os.getpid()} on {socket.gethostname()} (since {_now()})\n"); f.flush()
+    try: yield run_dir / ".lock"
+    finally: f.close()
+
+def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved: dict, force: bool):
+    "Refuse to mix two runs in one folder: another profile, or a profile-wide value that differs from the kept chapters'."
+    kept = {nb: e for nb, e in old.get("notebooks", {}).items() if nb not in resolved}
+    if force or not kept: return
+    hint = "run into a new folder with --out, or replace this run's values with --force"
+    if old.get("profile") != profile:
+        raise WBCError(f"{run_dir} holds a run of profile {old.get('profile')!r}, not {profile!r}; {hint}")
+    for name in sorted({*prof["all"], "data"}):
+        new = {p[name] for p in resolved.values() if name in p and isinstance(p[name], (str, int, float))}
+        was = {e["parameters"][name] for e in kept.values() if name in e.get("parameters", {})
+               and isinstance(e["parameters"][name], (str, int, float))}
+        if new and was and new != was:
+            raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r}; this run asks for {name}={sorted(new)[0]!r}, "
+                           f"which the other chapters of the folder did not use; {hint}")
+
+def plan_run(every: dict[str, Path], resolved: dict[str, dict], old: dict, run_dir: Path, library: str, root: Path) -> list[dict]:
+    """What a run does with each chapter, in run order: `run` the selected ones whose key changed, `skip` those up to
+    date, `keep` the others' records, or mark them `stale` when a chapter before them changed (their key moved)."""
+    previous, plan = "", []
+    for nb, source in every.items():
+        entry = old.get(nb, {})
+        if nb in resolved:
+            params = {**resolved[nb], **({"run_dir": str(run_dir.resolve())} if "run_dir" in notebook_parameters(source) else {})}
+        elif entry.get("parameters") is not None: params = entry["parameters"]
+        else: continue  # never run here and not asked for: nothing to record
+        key = notebook_key(source, {k: v for k, v in params.items() if k != "run_dir"}, previous, library)
+        previous = key
+        same = entry.get("status") == "ok" and entry.get("key") == key and (run_dir / "notebooks" / source.name).exists()
+        action = ("skip" if same else "run") if nb in resolved else ("keep" if same else "stale")
+        plan.append({"notebook": nb, "source": source, "parameters": params, "key": key, "action": action})
+    return plan
+
 # %% ../nbs/90_report.ipynb #19d5ea86
+def _seconds(s: float) -> str:
+    return f"{int(s // 60)} min {int(s % 60)} s" if s >= 60 else f"{s:.0f} s"
+
+@contextlib.contextmanager
+def _quiet_kernels(log_path: Path, enabled: bool):
+    """Send the file descriptor 2 of this process, and so of the kernels it starts, to `log_path` (kernel warnings,
+    TensorFlow's start-up lines); yield a stream to the terminal for the runner's own progress lines."""
+    if not enabled: yield sys.stderr; return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    terminal = os.fdopen(os.dup(2), "w", buffering=1)
+    with open(log_path, "a") as log:
+        os.dup2(log.fileno(), 2)
+        try: yield terminal
+        finally:
+            sys.stderr.flush(); os.dup2(saved, 2); os.close(saved); terminal.close()
+
+def _execute(pm, step: dict, target: Path, kernel_name, log_output: bool):
+    pm.execute_notebook(str(step["source"]), str(target), parameters=step["parameters"], cwd=str(step["source"].parent),
+                        kernel_name=kernel_name, progress_bar=False, log_output=log_output,
+                        request_save_on_cell_execute=False)
+
 def run_report(profile: str = "smoke", data: str | None = None, out: str | os.PathLike | None = None,
                only: list[str] | None = None, params: dict | None = None, progress: bool = True,
-               kernel_name: str | None = None, log_output: bool = False) -> dict:
+               kernel_name: str | None = None, log_output: bool = False, force: bool = False, dry_run: bool = False):
     """Execute the chapters with papermill into `out` (default `runs/PROFILE`); return the run record.
-    `log_output` streams each notebook's own output (training epochs, say) to stderr while it runs."""
+    `only` re-runs some chapters inside the folder's run and marks the later ones stale; `log_output` streams the
+    notebooks' own output to the terminal (else kernel output goes to `run.log`); `force` lets a re-run change a
+    profile-wide value (e.g. `image_size`) of a folder made with another; `dry_run` returns the plan, runs nothing."""
     import logging
     import papermill as pm
     if log_output and not logging.getLogger("papermill").handlers:
@@ -212,56 +285,63 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
         logging.getLogger("papermill").addHandler(handler); logging.getLogger("papermill").setLevel(logging.INFO)
     root = _root()
     run_dir = Path(out) if out else root / "runs" / profile
-    selected = run_order(_select(chapters(root), only))
+    every = run_order(chapters(root))
+    selected = run_order(_select(every, only))
     prof = load_profile(profile, root)
     overrides = dict(params or {})
     if data: overrides["data"] = str(Path(data).expanduser().resolve())
-    resolved = resolve_parameters(selected, prof, overrides, root)
-    resolved = {nb: _absolute_data(p, root) for nb, p in resolved.items()}
-    (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)
-    run_json = run_dir / "run.json"
-    old = json.loads(run_json.read_text()).get("notebooks", {}) if run_json.exists() else {}
-    record = {"profile": profile, "profile_file": prof["path"], "overrides": overrides, "run_dir": str(run_dir.resolve()),
-              "started": _now(), "finished": None, "status": "running", "git": git_commit(root),
-              "versions": package_versions(),
-              "notebooks": {n: entry for n, entry in old.items() if n not in selected}}  # `only`: the other chapters' records stay
-    library, previous = library_fingerprint(root), ""
-    for nb, source in selected.items():
-        p = {**resolved[nb], **({"run_dir": str(run_dir.resolve())} if "run_dir" in notebook_parameters(source) else {})}
-        key = notebook_key(source, {k: v for k, v in p.items() if k != "run_dir"}, previous, library)
-        previous = key
-        target = run_dir / "notebooks" / source.name
-        entry = {"source": str(source.relative_to(root)), "notebook": str(target.relative_to(run_dir)),
-                 "parameters": p, "key": key, "commit": record["git"]["commit"]}
-        if old.get(nb, {}).get("status") == "ok" and old[nb].get("key") == key and target.exists():
-            record["notebooks"][nb] = {**old[nb], "resumed": True}
-            if progress: print(f"[wbc-report] {nb}: up to date, skipped", file=sys.stderr)
-            continue
-        if progress: print(f"[wbc-report] {nb}: running", file=sys.stderr)
-        t0 = time.perf_counter()
-        record["notebooks"][nb] = {**entry, "status": "running", "started": _now()}
+    resolved = {nb: _absolute_data(p, root) for nb, p in resolve_parameters(selected, prof, overrides, root).items()}
+    with run_lock(run_dir):
+        run_json = run_dir / "run.json"
+        old_record = json.loads(run_json.read_text()) if run_json.exists() else {}
+        _check_same_run(run_dir, old_record, profile, prof, resolved, force)
+        old = old_record.get("notebooks", {})
+        plan = plan_run(every, resolved, old, run_dir, library_fingerprint(root), root)
+        if dry_run: return plan
+        (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)
+        record = {"profile": profile, "profile_file": prof["path"], "overrides": overrides, "run_dir": str(run_dir.resolve()),
+                  "started": _now(), "finished": None, "status": "running", "git": git_commit(root),
+                  "versions": package_versions(), "notebooks": {}}
+        t_run, todo = time.perf_counter(), [s for s in plan if s["action"] == "run"]
+        estimate = sum(old.get(s["notebook"], {}).get("seconds", 0) for s in todo)
+        with _quiet_kernels(run_dir / "run.log", not log_output) as terminal:
+            say = (lambda text: print(f"[wbc-report] {text}", file=terminal)) if progress else (lambda text: None)
+            if estimate: say(f"{len(todo)} chapter(s) to run; the last run took {_seconds(estimate)} for them")
+            for step in plan:
+                nb, target = step["notebook"], run_dir / "notebooks" / step["source"].name
+                entry = {"source": str(step["source"].relative_to(root)), "notebook": str(target.relative_to(run_dir)),
+                         "parameters": step["parameters"], "key": step["key"], "commit": record["git"]["commit"]}
+                if step["action"] in ("skip", "keep", "stale"):
+                    record["notebooks"][nb] = {**old[nb], "resumed": True, "stale": step["action"] == "stale"}
+                    if step["action"] != "keep": say(f"{nb}: {'up to date' if step['action'] == 'skip' else 'stale: an earlier chapter changed; the next run re-executes it'}")
+                    continue
+                done = sum(1 for s in todo if s["notebook"] in record["notebooks"])
+                t0 = time.perf_counter()
+                record["notebooks"][nb] = {**entry, "status": "running", "started": _now()}
+                write_json(run_json, record)
+                try: _execute(pm, step, target, kernel_name, log_output)
+                except BaseException as e:
+                    seconds = round(time.perf_counter() - t0, 2)
+                    where = (f"cell {e.cell_index} (execution count {e.exec_count}): {e.ename}: {e.evalue}"
+                             if isinstance(e, pm.PapermillExecutionError) else f"{type(e).__name__}: {e}")
+                    record["notebooks"][nb] = {**entry, "status": "failed", "seconds": seconds, "error": where}
+                    record["notebooks"].update({s["notebook"]: {**old[s["notebook"]], "stale": True} for s in plan
+                                                if s["notebook"] not in record["notebooks"] and s["notebook"] in old})
+                    record.update(status="failed", finished=_now())
+                    write_json(run_json, record)
+                    if not isinstance(e, Exception): raise
+                    raise RunFailed(f"notebook {nb} failed at {where}\n  executed notebook: {target}"
+                                    + (f"\n  kernel log: {run_dir / 'run.log'}" if not log_output else "")) from None
+                seconds = time.perf_counter() - t0
+                record["notebooks"][nb] = {**entry, "status": "ok", "seconds": round(seconds, 2), "finished": _now()}
+                write_json(run_json, record)
+                say(f"[{done + 1}/{len(todo)}] {nb}: ok in {_seconds(seconds)} (elapsed {_seconds(time.perf_counter() - t_run)})")
+        record.update(status="ok", finished=_now(), seconds=round(sum(v.get("seconds", 0) for v in record["notebooks"].values()), 2))
+        counts = {a: sum(1 for s in plan if s["action"] == a) for a in ("run", "skip", "keep", "stale")}
+        record["summary"] = (f"{len(plan)} chapters: {counts['run']} executed, {counts['skip'] + counts['keep']} up to date, "
+                             f"{counts['stale']} stale, {_seconds(time.perf_counter() - t_run)}")
         write_json(run_json, record)
-        try:
-            pm.execute_notebook(str(source), str(target), parameters=p, cwd=str(source.parent),
-                                kernel_name=kernel_name, progress_bar=progress, log_output=log_output,
-                                request_save_on_cell_execute=False)
-        except BaseException as e:
-            seconds = round(time.perf_counter() - t0, 2)
-            where = (f"cell {e.cell_index} (execution count {e.exec_count}): {e.ename}: {e.evalue}"
-                     if isinstance(e, pm.PapermillExecutionError) else f"{type(e).__name__}: {e}")
-            record["notebooks"][nb] = {**entry, "status": "failed", "seconds": seconds, "error": where}
-            record.update(status="failed", finished=_now())
-            write_json(run_json, record)
-            if not isinstance(e, Exception): raise
-            raise RunFailed(f"notebook {nb} failed at {where}\n  executed notebook: {target}") from None
-        record["notebooks"][nb] = {**entry, "status": "ok", "seconds": round(time.perf_counter() - t0, 2),
-                                   "finished": _now()}
-        write_json(run_json, record)
-    record["notebooks"] = {n: record["notebooks"][n] for n in run_order(chapters(root)) if n in record["notebooks"]}
-    record.update(status="ok", finished=_now())
-    record["seconds"] = round(sum(v.get("seconds", 0) for v in record["notebooks"].values()), 2)
-    write_json(run_json, record)
     return record
 
 # %% ../nbs/90_report.ipynb #f4ca8fa9
@@ -281,6 +361,7 @@ def main(argv=None):
     r.add_argument("--only", nargs="+", metavar="NB", help="run only these chapters")
     r.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="override a parameter")
     r.add_argument("--quiet", action="store_true", help="no progress output")
+    r.add_argument("--force", action="store_true", help="let a re-run change a profile-wide value of the folder's run")
     r.add_argument("--log-output", action="store_true", help="stream the notebooks' own output (training epochs) to stderr")
     s = sub.add_parser("site", help="build the report website from a run folder")
     s.add_argument("run_dir"); s.add_argument("--out", help="site folder (default RUN_DIR/site)")
@@ -293,9 +374,8 @@ def main(argv=None):
         if args.cmd == "run":
             rec = run_report(args.profile, args.data, args.out, args.only,
                              {k: parse_cli_value(v) for k, v in args.p}, progress=not args.quiet,
-                             log_output=args.log_output)
-            ran = [nb for nb, v in rec["notebooks"].items() if not v.get("resumed") and v.get("finished", "") >= rec["started"]]
-            print(f"run ok: {rec['run_dir']} ({len(ran)} notebooks executed, {len(rec['notebooks']) - len(ran)} up to date or kept)")
+                             log_output=args.log_output, force=args.force)
+            print(f"run ok: {rec['run_dir']}: {rec['summary']}")
         elif args.cmd == "site":
             from wbc_nb.site import build_site
             site = build_site(args.run_dir, args.out, False if args.no_quarto else None)

@@ -13,7 +13,7 @@ from .core import WBCError, project_root, write_json
 
 # %% auto #0
 __all__ = ['RESULT_FILES', 'run_record', 'run_profile', 'provenance', 'fmt', 'markdown_table', 'results_summary', 'run_findings',
-           'save_results', 'load_results', 'reference_results', 'reference_label', 'literature']
+           'save_results', 'load_results', 'reference_results', 'reference_label', 'literature', 'chosen']
 
 # %% ../nbs/94_results.ipynb #b37e82f3
 def run_record(run_dir) -> dict:
@@ -145,3 +145,17 @@ def literature(root=None) -> dict:
     path = _results_root(root) / "literature.yml"
     if not path.exists(): raise WBCError(f"{path}: missing; it holds the literature figures the chapters compare with")
     return yaml.safe_load(path.read_text())
+
+# %% ../nbs/94_results.ipynb #df1ec643
+def chosen(run_dir, value, artifact: str, key: str, fallback, chapter: str) -> tuple:
+    """A parameter that may be "auto": (value, where it came from). "auto" takes what `chapter` chose in this run
+    (field `key`, a dotted path, of `artifacts/ARTIFACT.json`), else `fallback` when that chapter has not run here."""
+    if not (isinstance(value, str) and value == "auto"): return value, "this chapter's parameter"
+    path = Path(run_dir) / "artifacts" / f"{artifact}.json" if run_dir else None
+    if path is None or not path.exists(): return fallback, f"default: {chapter} has not run in this run folder"
+    got = json.loads(path.read_text())
+    for part in key.split("."):
+        if not isinstance(got, dict) or part not in got:
+            raise WBCError(f"{path}: no field {key!r}; re-run {chapter} to write its choice")
+        got = got[part]
+    return got, f"chosen by {chapter}"

@@ -12,8 +12,8 @@ from .report import _now, chapters, site_config
 from .results import run_record
 
 # %% auto #0
-__all__ = ['cell_directives', 'clean_stream', 'site_cell', 'site_page', 'summary_first', 'nbformat_copy', 'sphinx_conf',
-           'api_page', 'render_site_sphinx', 'render_site_quarto', 'build_site']
+__all__ = ['STALE_NOTE', 'cell_directives', 'clean_stream', 'site_cell', 'site_page', 'summary_first', 'mark_stale',
+           'nbformat_copy', 'sphinx_conf', 'api_page', 'render_site_sphinx', 'render_site_quarto', 'build_site']
 
 # %% ../nbs/95_site.ipynb #c9cb8150
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*?)\s*$")
@@ -85,6 +85,17 @@ def summary_first(cells: list) -> list:
     rest = [c for c in cells if c not in summary]
     at = 1 if rest and rest[0].cell_type == "markdown" and rest[0].source.lstrip().startswith("# ") else 0
     return rest[:at] + summary + rest[at:]
+
+STALE_NOTE = ("**Stale page.** A chapter before this one was re-run after this page was made, so its numbers may not "
+              "match what that chapter now hands on. The next `wbc-report run` of this folder re-executes it.")
+
+def mark_stale(cells: list, stale: bool) -> list:
+    "The cells with, for a chapter `run.json` marks stale, a warning note right under the title."
+    if not stale: return cells
+    import nbformat
+    note = nbformat.v4.new_markdown_cell(":::{warning}\n" + STALE_NOTE + "\n:::")
+    at = 1 if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") else 0
+    return cells[:at] + [note] + cells[at:]
 
 def _split_figure(cell) -> list:
     "A captioned cell's figures, then its other outputs (a table after the plot) as a second cell: only figures get the caption."
@@ -176,6 +187,7 @@ def render_site_sphinx(run_dir, out, root=None) -> Path:
         (src / "_static").mkdir(parents=True)
         for name, path in pages.items():
             nb = site_page(nbformat.read(path, as_version=4), code_fold)
+            nb.cells = mark_stale(nb.cells, run.get("notebooks", {}).get(name, {}).get("stale", False))
             if name == "index":
                 nb.cells.append(nbformat.v4.new_markdown_cell(_toctree([n for n in pages if n != "index"] + ["api"])))
             nbformat.write(nb, src / f"{name}.ipynb")
@@ -205,6 +217,9 @@ def render_site_quarto(run_dir, out, root=None) -> Path:
         for name, path in _executed(run_dir, root).items():
             nb = nbformat.read(path, as_version=4)
             nb.cells = summary_first(nb.cells)
+            if run_record(run_dir).get("notebooks", {}).get(name, {}).get("stale"):
+                nb.cells = mark_stale(nb.cells, True)
+                nb.cells[1].source = "::: {.callout-warning}\n" + STALE_NOTE + "\n:::"  # Quarto's callout syntax
             target = stage / chapters(root)[name].relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, target)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/92_train.ipynb #2ca5d085
 from __future__ import annotations
-import math, os, time
+import contextlib, math, os, time
 
 import numpy as np
 
@@ -18,8 +18,8 @@ from .augment import Augmenter
 from .imbalance import sample_weights
 
 # %% auto #0
-__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'BestMacroF1', 'train_classifier', 'build_head',
-           'train_head_on_features', 'copy_head_weights']
+__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'BestMacroF1', 'training_devices', 'replicated', 'train_classifier',
+           'build_head', 'train_head_on_features', 'copy_head_weights']
 
 # %% ../nbs/92_train.ipynb #a0cb43cd
 _IN_MODEL = {"vgg16": "caffe", "resnet50": "caffe", "densenet121": "torch", "inception_v3": "tf"}
@@ -64,6 +64,11 @@ def one_hot(labels, n_classes: int = len(CLASSES)) -> np.ndarray:
     return np.eye(n_classes, dtype="float32")[labels]
 
 # %% ../nbs/92_train.ipynb #a6528ca2
+def _shards() -> int:
+    "Devices the current distribution splits a batch over (1 without one)."
+    d = keras.distribution.distribution()
+    return int(d.device_mesh.devices.size) if d is not None else 1
+
 class ImageBatches(keras.utils.PyDataset):
     "Shuffled uint8 batches with one-hot labels, an augmentation policy (`wbc_nb.augment`) and per-sample class weights."
     def __init__(self, images, labels, batch_size: int = 64, shuffle: bool = True, augment: bool | str = False,
@@ -80,6 +85,7 @@ class ImageBatches(keras.utils.PyDataset):
     def __len__(self): return math.ceil(len(self.labels) / self.batch_size)
     def __getitem__(self, i):
         idx = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        if (even := len(idx) - len(idx) % _shards()): idx = idx[:even]  # data parallel: an equal share per device
         x, y = self.images[idx], self.onehot[idx]
         if self.augment is not None: x, y = self.augment(x, y)
         return (x, y) if self.weights is None else (x, y, self.weights[idx])
@@ -87,6 +93,16 @@ class ImageBatches(keras.utils.PyDataset):
         if self.shuffle: self.order = self.rng.permutation(len(self.labels))
 
 # %% ../nbs/92_train.ipynb #b2378bce
+def _predict_evenly(model, x, batch_size: int) -> np.ndarray:
+    "`model.predict` with the input padded to a multiple of the devices a batch is split over."
+    n, pad = len(x), -len(x) % _shards()
+    if pad: x = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
+    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))[:n]
+
+def _weights_copy(model) -> list[np.ndarray]:
+    "The model's weights as copies (under JAX a weight's buffer may be reused after the next step)."
+    return [np.array(w, copy=True) for w in model.get_weights()]
+
 class BestMacroF1(keras.callbacks.Callback):
     "After each epoch: validation macro-F1 into the logs; stop after `patience` epochs without a gain; restore the best."
     def __init__(self, x_val, y_val, patience: int = 3, batch_size: int = 128, start: tuple | None = None):
@@ -96,26 +112,60 @@ class BestMacroF1(keras.callbacks.Callback):
         self.wait, self.best_epoch = 0, -1
     def score(self, model) -> float:
         from sklearn.metrics import f1_score
-        pred = np.asarray(model.predict(self.x_val, batch_size=self.batch_size, verbose=0)).argmax(1)
+        pred = _predict_evenly(model, self.x_val, self.batch_size).argmax(1)
         return float(f1_score(self.y_val, pred, average="macro", labels=range(len(CLASSES)), zero_division=0))
     def on_epoch_end(self, epoch, logs=None):
         f1 = self.score(self.model)
         if logs is not None: logs["val_macro_f1"] = f1
-        if f1 > self.best: self.best, self.best_weights, self.wait, self.best_epoch = f1, self.model.get_weights(), 0, epoch
+        if f1 > self.best: self.best, self.best_weights, self.wait, self.best_epoch = f1, _weights_copy(self.model), 0, epoch
         else:
             self.wait += 1
             if self.wait >= self.patience: self.model.stop_training = True
     def on_train_end(self, logs=None):
         if self.best_weights is not None: self.model.set_weights(self.best_weights)
 
+# %% ../nbs/92_train.ipynb #c9ce272d
+def training_devices(distribute: str | int = "auto") -> list[str]:
+    """Devices to train on, data parallel: all of `keras.distribution.list_devices()` when `distribute` is "auto"
+    and the JAX backend sees more than one accelerator, the first `distribute` of them for a number, one for "off"."""
+    if distribute not in ("auto", "off") and not (isinstance(distribute, int) and distribute >= 1):
+        raise WBCError(f"distribute={distribute!r}: use 'auto', 'off' or a number of devices")
+    devices = keras.distribution.list_devices() if keras.backend.backend() == "jax" else []
+    if distribute == "off" or not devices: return devices[:1]
+    if distribute == "auto":
+        accelerators = [d for d in devices if not d.lower().startswith("cpu")]
+        return accelerators if len(accelerators) > 1 else devices[:1]
+    if distribute > len(devices): raise WBCError(f"distribute={distribute}: only {len(devices)} devices visible: {devices}")
+    return devices[:distribute]
+
+@contextlib.contextmanager
+def replicated(model: keras.Model, devices: list[str] | None):
+    "Yield `model`, or for several `devices` a data-parallel twin of it whose trained weights are copied back on exit."
+    if not devices or len(devices) < 2 or keras.backend.backend() != "jax":
+        yield model; return
+    previous = keras.distribution.distribution()
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+    try:
+        twin = keras.models.clone_model(model)  # variables created now are replicated on every device
+        _copy_variables(model, twin)  # weights, BatchNorm statistics and the dropout layers' random state
+        yield twin
+        _copy_variables(twin, model)
+    finally:
+        keras.distribution.set_distribution(previous)
+
+def _copy_variables(source: keras.Model, target: keras.Model):
+    for a, b in zip(source.variables, target.variables, strict=True):
+        b.assign(np.array(a, copy=True))  # a copy: JAX may reuse a variable's buffer after a training step
+
 # %% ../nbs/92_train.ipynb #858f82af
-def _fit(model, train, val, epochs, lr, patience, batch_size, phase, verbose, schedule="constant", start=None):
+def _fit(model, train, val, epochs, lr, patience, batch_size, phase, verbose, schedule="constant", start=None, devices=None):
     if schedule not in ("constant", "cosine"): raise WBCError(f"schedule {schedule!r}: use 'constant' or 'cosine'")
     if schedule == "cosine": lr = keras.optimizers.schedules.CosineDecay(lr, decay_steps=max(1, epochs * len(train)))
-    model.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy", metrics=["accuracy"])
-    stop = BestMacroF1(val[0], val[1], patience, max(batch_size, 128), start)
     t0 = time.perf_counter()
-    h = model.fit(train, epochs=epochs, callbacks=[stop], verbose=verbose)
+    with replicated(model, devices) as twin:
+        twin.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy", metrics=["accuracy"])
+        stop = BestMacroF1(val[0], val[1], patience, max(batch_size, 128), start)
+        h = twin.fit(train, epochs=epochs, callbacks=[stop], verbose=verbose, shuffle=False)  # ImageBatches shuffles, seeded
     seconds = time.perf_counter() - t0
     n = len(h.history["loss"])
     return [{"phase": phase, "epoch": e + 1, "loss": float(h.history["loss"][e]),
@@ -125,12 +175,13 @@ def train_classifier(model, backbone: str, train_images, train_labels, val_image
                      head_epochs: int = 5, finetune_epochs: int = 5, head_lr: float = 1e-3, finetune_lr: float = 1e-4,
                      unfreeze_fraction: float = 0.3, batch_size: int = 64, class_weight: dict | None = None,
                      augment: bool | str = True, patience: int = 3, seed: int = 42, freeze_batchnorm: bool = True,
-                     schedule: str = "cosine", verbose: int = 0) -> list[dict]:
+                     schedule: str = "cosine", devices: list[str] | None = None, verbose: int = 0) -> list[dict]:
     """Two-phase transfer learning of a `build_classifier` model, in place; returns the per-epoch history.
     Phase 1 (head only) is skipped when `head_epochs` is 0 (e.g. after `copy_head_weights`).
     `augment` is a `wbc_nb.augment` policy (True: dihedral views); the fine-tuning learning rate follows
     `schedule` (cosine decay to 0 over `finetune_epochs`, or constant).
-    `freeze_batchnorm=False` only for a backbone trained from scratch (weights=None)."""
+    `freeze_batchnorm=False` only for a backbone trained from scratch (weights=None).
+    `devices` (from `training_devices`): train data-parallel over them; `batch_size` is the global batch."""
     if len(val_labels) == 0: raise WBCError("the validation set is empty: early stopping needs validation images")
     set_seed(seed)
     conv = last_conv_layer(model, backbone)
@@ -138,14 +189,14 @@ def train_classifier(model, backbone: str, train_images, train_labels, val_image
     history, val = [], (val_images, val_labels)
     if head_epochs:
         set_trainable(model, 0.0, stop_at=conv, freeze_batchnorm=freeze_batchnorm)
-        h, stop = _fit(model, train, val, head_epochs, head_lr, patience, batch_size, "head", verbose)
+        h, stop = _fit(model, train, val, head_epochs, head_lr, patience, batch_size, "head", verbose, devices=devices)
         history, start = h, (stop.best, stop.best_weights)
     else:  # the head came from elsewhere (copy_head_weights): fine-tuning must beat it as it is
         start = (BestMacroF1(*val, batch_size=max(batch_size, 128)).score(model), model.get_weights())
     if finetune_epochs:
         set_trainable(model, unfreeze_fraction, stop_at=conv, freeze_batchnorm=freeze_batchnorm)
         history += _fit(model, train, val, finetune_epochs, finetune_lr, patience, batch_size, "fine-tune", verbose,
-                        schedule, start)[0]
+                        schedule, start, devices)[0]
     return history
 
 # %% ../nbs/92_train.ipynb #4a9fe91d
