@@ -30,6 +30,11 @@ def test_build_folder_ok(tmp_path):
     assert r.returncode == 0, r.stderr
     with np.load(tmp_path / "out.npz") as z:
         assert z["images"].shape == (6, 32, 32, 3) and sorted(set(z["labels"])) == [0, 7]
+    assert r.stdout.startswith("wrote")
+    stamp = (tmp_path / "out.npz").stat().st_mtime_ns
+    again = wbc_data("build", tmp_path / "src", "--out", tmp_path / "out.npz", "--size", 32)
+    assert again.returncode == 0 and again.stdout.startswith("up to date")  # a cached build leaves its output alone
+    assert (tmp_path / "out.npz").stat().st_mtime_ns == stamp
 
 
 @pytest.mark.parametrize("damage, culprit", [

@@ -100,7 +100,7 @@ def _parameters_cells(path):
     return [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
 
 
-REPORT_CHAPTERS = [n for n in chapters() if n not in ("index", "00_core") and n[:2] < "90"]
+REPORT_CHAPTERS = [n for n in chapters() if n != "index" and "01" <= n[:2] < "90"]
 LIBRARY_PAGES = [n for n in chapters() if n[:2] >= "90" and n[0].isdigit()]
 
 
@@ -172,3 +172,12 @@ def test_a_bad_parameter_through_papermill_names_it(tmp_path):
         pm.execute_notebook(str(ROOT / "nbs" / "01_data.ipynb"), str(tmp_path / "out.ipynb"), parameters={"image_size": "abc"},
                             cwd=str(ROOT / "nbs"), progress_bar=False)
     assert err.value.ename == "WBCError" and "parameter image_size='abc': expects an integer" in err.value.evalue
+
+
+@pytest.mark.parametrize("name", REPORT_CHAPTERS)
+def test_every_chapter_checks_its_parameters_right_after_them(name):
+    nb = nbformat.read(chapters()[name], as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    check = nb.cells[at + 1].source
+    assert "check_parameters(" in check, f"{name}: the cell after the parameters does not check them"
+    assert all(f"{p}={p}" in check for p in notebook_parameters(chapters()[name])), f"{name}: a parameter goes unchecked"

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 import importlib, importlib.abc, importlib.util, sys, warnings
 
-_LAYER_MODULE = "wbc_nb.ensemble"  # registers DihedralView, the custom layer an exported model may hold
+_LAYER_MODULE = "wbc_nb.augment"  # registers DihedralView, the custom layer an exported model may hold
 
 def _register_layers():
     "Import the module that registers wbc_nb's Keras layers; a failure warns and never breaks `import keras`."

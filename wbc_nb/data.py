@@ -21,7 +21,7 @@ from .core import (CLASSES, CLASS_FOLDERS, WBCError, atomic_path, cache_dir, pro
 __all__ = ['IMAGE_SUFFIXES', 'PREPROCESS', 'PREPROCESS_VERSION', 'PBC_URL', 'PBC_DOI', 'PBC_IMAGES', 'find_data', 'list_folder',
            'to_square', 'read_image', 'check_arrays', 'load_npz', 'WBCDataset', 'open_dataset', 'build_dataset',
            'subset_dataset', 'save_dataset_artifact', 'load_run_dataset', 'download_pbc', 'check_pbc_archive',
-           'build_npz', 'main']
+           'stored_hash', 'build_npz', 'main']
 
 # %% ../nbs/01_data.ipynb #6243cec8
 def find_data(data: str | os.PathLike | None = None) -> Path:
@@ -192,12 +192,19 @@ def build_dataset(data=None, image_size: int = 96, max_per_class: int = 0, cache
     "Build (or load from cache) the working set of `image_size` images from a PBC-style folder or an npz."
     src = find_data(data)
     if image_size < 8: raise WBCError(f"image_size={image_size}: must be at least 8")
-    if src.is_file():
-        ds = open_dataset(src)
-        images, labels = _resize_arrays(ds.images, image_size), ds.labels
-        keep = _first_per_class(labels, max_per_class)
-        m = ds.manifest.iloc[keep].reset_index(drop=True)
-        return WBCDataset(images[keep], labels[keep], m, _content_hash(m.md5, labels[keep], image_size), str(src))
+    if src.is_file(): return _dataset_from_npz(src, image_size, max_per_class)
+    return _dataset_from_folder(src, image_size, max_per_class, cache, workers, progress)
+
+def _dataset_from_npz(src: Path, image_size: int, max_per_class: int) -> WBCDataset:
+    "An AN2DL-style `.npz`: its images resized if needed, the first `max_per_class` of each class kept."
+    ds = open_dataset(src)
+    images, labels = _resize_arrays(ds.images, image_size), ds.labels
+    keep = _first_per_class(labels, max_per_class)
+    m = ds.manifest.iloc[keep].reset_index(drop=True)
+    return WBCDataset(images[keep], labels[keep], m, _content_hash(m.md5, labels[keep], image_size), str(src))
+
+def _dataset_from_folder(src: Path, image_size: int, max_per_class: int, cache: bool, workers, progress) -> WBCDataset:
+    "A PBC-style folder: the cached working set when its files are unchanged, else decoded in parallel and cached."
     table = list_folder(src)
     table = table.iloc[_first_per_class(table.label.to_numpy(), max_per_class)].reset_index(drop=True)
     paths = [src / p for p in table.path]
@@ -207,24 +214,28 @@ def build_dataset(data=None, image_size: int = 96, max_per_class: int = 0, cache
     if cache and cached.exists():
         ds = open_dataset(cached); ds.source = str(src)
         return ds
+    images, md5s, sizes = _decode_all(paths, image_size, workers, progress)
+    labels = table.label.to_numpy(np.int64)
+    manifest = pd.DataFrame({"source": table.path, "md5": md5s, "label": labels,
+                             "width": [w for w, _ in sizes], "height": [h for _, h in sizes]})
+    ds = WBCDataset(images, labels, manifest, _content_hash(md5s, labels, image_size), str(src))
+    if cache:
+        _save_dataset(ds, cached); ds.cache_file = str(cached)
+    return ds
+
+def _decode_all(paths: list, image_size: int, workers, progress) -> tuple[np.ndarray, list, list]:
+    "Decode and square every image file on a process pool: (uint8 images, md5 of each file, original sizes)."
     ctx = get_context("fork" if sys.platform != "win32" else "spawn")
-    n_workers = workers or min(os.cpu_count() or 1, 8)
     out = np.empty((len(paths), image_size, image_size, 3), np.uint8)
     md5s, sizes = [], []
-    with ctx.Pool(n_workers) as pool:
+    with ctx.Pool(workers or min(os.cpu_count() or 1, 8)) as pool:
         results = pool.imap(_read_for_pool, [(p, image_size) for p in paths], chunksize=32)
         for i, r in enumerate(tqdm(results, total=len(paths), desc=f"building {image_size}px set", unit="img",
                                    disable=not progress, mininterval=1.0)):
             if isinstance(r, Exception): pool.terminate(); raise r
             out[i], md5, wh = r
             md5s.append(md5); sizes.append(wh)
-    labels = table.label.to_numpy(np.int64)
-    manifest = pd.DataFrame({"source": table.path, "md5": md5s, "label": labels,
-                             "width": [w for w, _ in sizes], "height": [h for _, h in sizes]})
-    ds = WBCDataset(out, labels, manifest, _content_hash(md5s, labels, image_size), str(src))
-    if cache:
-        _save_dataset(ds, cached); ds.cache_file = str(cached)
-    return ds
+    return out, md5s, sizes
 
 def _first_per_class(labels: np.ndarray, max_per_class: int) -> np.ndarray:
     "Row indices keeping the first `max_per_class` rows of each class (all when 0)."
@@ -295,10 +306,16 @@ def check_pbc_archive(archive: Path, out: Path) -> Path:
     return folder
 
 # %% ../nbs/01_data.ipynb #ff449381
+def stored_hash(path) -> str | None:
+    "The content hash recorded in a working-set `.npz` (read without loading its images), or None."
+    try:
+        with np.load(path) as z: return str(z["content_hash"]) if "content_hash" in z.files else None
+    except (OSError, ValueError): return None
+
 def build_npz(src, out, image_size: int = 96, max_per_class: int = 0) -> WBCDataset:
-    "Build the working set from `src` and write it to `out` as an AN2DL-style npz (atomically)."
+    "Build the working set from `src` and write it to `out` as an AN2DL-style npz (atomically); an up-to-date `out` is left alone."
     ds = build_dataset(src, image_size, max_per_class)
-    _save_dataset(ds, Path(out))
+    if stored_hash(out) != ds.content_hash: _save_dataset(ds, Path(out))
     return ds
 
 def main(argv=None):
@@ -313,8 +330,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         if args.cmd == "build":
+            before = stored_hash(args.out)
             ds = build_npz(args.src, args.out, args.size, args.max_per_class)
-            print(f"wrote {args.out}: {len(ds)} images {ds.images.shape[1:]}, content hash {ds.content_hash}")
+            done = "up to date" if before == ds.content_hash else "wrote"
+            print(f"{done} {args.out}: {len(ds)} images {ds.images.shape[1:]}, content hash {ds.content_hash}")
         else:
             folder = download_pbc(args.out, args.url)
             print(f"PBC images in {folder}; build the working set with: wbc-data build {folder} --out pbc96.npz")

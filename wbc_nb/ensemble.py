@@ -8,23 +8,11 @@ import keras
 from keras import layers, ops
 
 from .core import WBCError
+from .augment import DihedralView
 from .train import build_classifier, copy_head_weights
 
 # %% auto #0
-__all__ = ['DihedralView', 'member_model', 'ensemble_model', 'members', 'concat_model']
-
-# %% ../nbs/06_ensembles.ipynb #92831b8e
-@keras.saving.register_keras_serializable(package="wbc_nb")
-class DihedralView(layers.Layer):
-    "View `k` (0-7) of a batch of square images: `k % 4` quarter turns, then a horizontal flip when `k >= 4`."
-    def __init__(self, k: int = 0, **kwargs):
-        super().__init__(**kwargs)
-        if not 0 <= int(k) <= 7: raise WBCError(f"DihedralView: k={k} must be 0-7")
-        self.k = int(k)
-    def call(self, x):
-        for _ in range(self.k % 4): x = ops.flip(ops.transpose(x, (0, 2, 1, 3)), axis=1)  # a quarter turn
-        return ops.flip(x, axis=2) if self.k >= 4 else x
-    def get_config(self): return {**super().get_config(), "k": self.k}
+__all__ = ['member_model', 'ensemble_model', 'members', 'concat_model']
 
 # %% ../nbs/06_ensembles.ipynb #41e5b356
 def member_model(backbone: str, head: keras.Model, weights: str | None = "imagenet", image_size: int = 96,

@@ -62,7 +62,7 @@ def ensemble_parts(model) -> list[tuple[int, object]]:
     """(dihedral view, member network) for each call of a member inside a model built by
     `wbc_nb.ensemble.ensemble_model`; `[(0, model)]` for a plain network."""
     import keras
-    from wbc_nb.ensemble import DihedralView
+    from wbc_nb.augment import DihedralView
     nets = list({id(l): l for l in model.layers if isinstance(l, keras.Model)}.values())
     if not nets: return [(0, model)]
     if any(net.outputs[0].shape[-1] != model.outputs[0].shape[-1] for net in nets):

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .core import CLASSES, WBCError
+from .augment import dihedral
 
 # %% auto #0
-__all__ = ['class_weights', 'sample_weights', 'dihedral', 'oversample', 'compare_remedies']
+__all__ = ['class_weights', 'sample_weights', 'oversample', 'compare_remedies']
 
 # %% ../nbs/04_imbalance.ipynb #2bd6b93a
 def class_weights(labels, n_classes: int = len(CLASSES)) -> dict[int, float]:
@@ -30,11 +31,6 @@ def sample_weights(labels, class_weight: dict | None) -> np.ndarray | None:
     return np.array([class_weight[int(l)] for l in np.asarray(labels)], "float32")
 
 # %% ../nbs/04_imbalance.ipynb #d93d8191
-def dihedral(image: np.ndarray, k: int) -> np.ndarray:
-    "One of the 8 flips/rotations of a square H×W×C image, or of every image of an N×H×W×C batch (k in 0-7; 0 is the identity)."
-    out = np.rot90(image, k % 4, axes=(-3, -2))
-    return np.ascontiguousarray(out[..., ::-1, :] if k >= 4 else out)
-
 def oversample(images, labels, seed: int = 42, target: int | None = None):
     """Top every class up to `target` rows (default: the largest class) with random non-identity
     flips/rotations of its own images. Returns (images, labels, source_row) of the added rows only."""

@@ -5,15 +5,16 @@
 # %% ../nbs/03_splitting.ipynb #0013991e
 from __future__ import annotations
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .core import CLASSES, WBCError, write_json
+from .core import CLASSES, WBCError, artifact_path, write_json
 
 # %% auto #0
-__all__ = ['split_dataset', 'save_split', 'load_split', 'load_run_split']
+__all__ = ['split_dataset', 'save_split', 'load_split', 'load_run_split', 'ChapterData', 'chapter_data']
 
 # %% ../nbs/03_splitting.ipynb #9b9c7445
 def _group_labels(labels, groups) -> dict[int, int]:
@@ -80,8 +81,28 @@ def load_split(path, dataset) -> dict[str, np.ndarray]:
 def load_run_split(run_dir, dataset, test_per_class: int = 100, val_fraction: float = 0.15, seed: int = 42):
     "The run's split (`artifacts/split.json`) when it was made for `dataset`, else a new one (not saved)."
     from wbc_nb.outliers import dhash, duplicate_groups
-    path = Path(run_dir) / "artifacts" / "split.json" if run_dir else None
+    path = artifact_path(run_dir, "split.json")
     if path is not None and path.exists():
         try: return load_split(path, dataset)
         except WBCError: pass
     return split_dataset(dataset.labels, duplicate_groups(dhash(dataset.images)), test_per_class, val_fraction, seed)
+
+@dataclass
+class ChapterData:
+    "What a modelling chapter starts from: the cleaned working set, its split, and the training set's class weights."
+    dataset: object          # wbc_nb.data.WBCDataset
+    split: dict              # 'train', 'val', 'test': row indices
+    @property
+    def indices(self) -> tuple: return self.split["train"], self.split["val"], self.split["test"]
+    @property
+    def class_weights(self) -> dict:
+        from wbc_nb.imbalance import class_weights
+        return class_weights(self.dataset.labels[self.split["train"]])
+
+def chapter_data(run_dir, data, image_size: int, max_per_class: int, test_per_class: int, val_fraction: float = 0.15,
+                 seed: int = 42) -> ChapterData:
+    """One call for a chapter's preamble, from its parameters: the run's cleaned dataset and split when it runs in a
+    run folder (`load_run_dataset`, `load_run_split`), else both made here."""
+    from wbc_nb.data import load_run_dataset
+    dataset = load_run_dataset(run_dir, data or None, image_size, max_per_class, artifact="clean_dataset")
+    return ChapterData(dataset, load_run_split(run_dir, dataset, test_per_class, val_fraction, seed))

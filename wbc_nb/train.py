@@ -22,10 +22,8 @@ __all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'BestMacroF1', 'traini
            'build_head', 'train_head_on_features', 'copy_head_weights']
 
 # %% ../nbs/92_train.ipynb #a0cb43cd
-_IN_MODEL = {"vgg16": "caffe", "resnet50": "caffe", "densenet121": "torch", "inception_v3": "tf"}
-
 def _preprocessing_layers(name: str, x):
-    mode = _IN_MODEL.get(get_backbone(name).name)
+    mode = get_backbone(name).preprocess  # the same registry field `wbc_nb.backbones.preprocess` reads
     if mode == "tf": return layers.Rescaling(1 / 127.5, offset=-1, name="preprocess_tf")(x)
     if mode == "torch":
         x = layers.Rescaling(1 / 255, name="preprocess_scale")(x)
