@@ -62,7 +62,6 @@ def ensemble_parts(model) -> list[tuple[int, object]]:
     """(dihedral view, member network) for each call of a member inside a model built by
     `wbc_nb.ensemble.ensemble_model`; `[(0, model)]` for a plain network."""
     import keras
-    from wbc_nb.augment import DihedralView
     nets = list({id(l): l for l in model.layers if isinstance(l, keras.Model)}.values())
     if not nets: return [(0, model)]
     if any(net.outputs[0].shape[-1] != model.outputs[0].shape[-1] for net in nets):
@@ -74,7 +73,7 @@ def ensemble_parts(model) -> list[tuple[int, object]]:
             t = node.input_tensors[0]
             op = t._keras_history.operation
             if any(t is i for i in model.inputs): parts[(0, id(net))] = (0, net)
-            elif isinstance(op, DihedralView) and id(op) in mine: parts[(op.k, id(net))] = (op.k, net)
+            elif type(op).__name__ == "DihedralView" and id(op) in mine: parts[(op.k, id(net))] = (op.k, net)  # by name: any registration of it
     if not parts: raise WBCError(f"model {model.name!r}: no member network is called on the input or a dihedral view of it")
     return list(parts.values())
 
