@@ -143,6 +143,9 @@ PARAMETER_RULES = {
     "weights": _one_of("imagenet", "none"), "schedule": _one_of("cosine", "constant"),
     "remedy": _one_of("auto", "class weights", "oversampling", "none"),
     "tta_views": _list_of(((lambda v: _is_int(v) and 0 <= v <= 7), "dihedral view numbers 0-7")),
+    "reference": ((lambda v: isinstance(v, str)), "a path (text), or empty"),
+    "grid_kinds": _list_of(_one_of("exact", "jittered", "composite")), "grid_copies": _list_of(_int(1)),
+    "grid_contamination": _list_of(_frac(True, True)), "grid_sizes": _list_of(_int(0)),
     "distribute": ((lambda v: v in ("auto", "off") or (_is_int(v) and v >= 1)), "'auto', 'off' or a number of devices ≥ 1"),
 }
 "Parameter name → (check, what it expects): the rules every chapter's parameters are held to."

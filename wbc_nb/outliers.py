@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_outliers.ipynb #0fe4c4c6
 from __future__ import annotations
+import functools, time
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,8 +14,10 @@ from PIL import Image
 from .core import CLASSES, WBCError
 
 # %% auto #0
-__all__ = ['SKIMAGE_PHOTOS', 'PHOTO_POOLS', 'photo_library', 'Planted', 'plant_outliers', 'dhash', 'duplicate_groups',
-           'unit_rows', 'residual_zscores', 'find_outliers', 'detection_scores', 'remove_outliers']
+__all__ = ['SKIMAGE_PHOTOS', 'PHOTO_POOLS', 'JUNK_KINDS', 'RULES', 'photo_library', 'Planted', 'junk_picture', 'jittered_copy',
+           'plant_junk', 'dhash', 'duplicate_groups', 'unit_rows', 'reference_cells', 'knn_distance', 'border_texture',
+           'typicality_z', 'hash_duplicates', 'cell_likeness', 'unusual_groups', 'find_outliers', 'detection_scores',
+           'outlier_grid', 'remove_outliers']
 
 # %% ../nbs/02_outliers.ipynb #8d0e4cac
 SKIMAGE_PHOTOS = ["astronaut", "brick", "camera", "cat", "checkerboard", "clock", "coffee", "coins", "colorwheel",
@@ -30,17 +33,20 @@ def _to_rgb_uint8(a) -> np.ndarray:
     return np.ascontiguousarray(a[..., :3])
 
 def photo_library(names=None) -> dict[str, np.ndarray]:
-    "Non-cell photographs bundled with scikit-image / scikit-learn, as uint8 RGB arrays."
+    "Non-cell photographs bundled with scikit-image / scikit-learn, as uint8 RGB arrays (loaded once per set of names)."
+    return dict(_photo_library(tuple(names or SKIMAGE_PHOTOS + ["china", "flower"])))
+
+@functools.lru_cache(maxsize=8)
+def _photo_library(names: tuple) -> tuple:
     import skimage.data
     from sklearn.datasets import load_sample_images
-    names = list(names or SKIMAGE_PHOTOS + ["china", "flower"])
     sk = dict(zip(["china", "flower"], load_sample_images().images))
     out = {}
     for n in names:
         if n in sk: out[n] = _to_rgb_uint8(sk[n])
         elif n in SKIMAGE_PHOTOS: out[n] = _to_rgb_uint8(getattr(skimage.data, n)())
         else: raise WBCError(f"unknown photo {n!r}; known: {SKIMAGE_PHOTOS + ['china', 'flower']}")
-    return out
+    return tuple(out.items())
 
 # %% ../nbs/02_outliers.ipynb #139c2d75
 @dataclass
@@ -48,49 +54,76 @@ class Planted:
     "A dataset with junk mixed in, and the truth about which rows are junk."
     images: np.ndarray
     labels: np.ndarray
-    planted: np.ndarray  # bool per row: added by `plant_outliers`
+    planted: np.ndarray  # bool per row: added by `plant_junk`
     target: np.ndarray   # bool per row: should be removed (planted rows + originals of mislabelled copies)
-    note: np.ndarray     # what each row is: "cell", "photo:NAME (exact|variant)", "mislabelled copy of row I"
+    note: np.ndarray     # what each row is: "cell", "KIND picture I", "mislabelled copy of row I"
+    source: np.ndarray   # row of the input each row comes from (-1 for junk)
 
-def _photo_variant(photo, size, rng, exact: bool) -> np.ndarray:
+JUNK_KINDS = ("exact", "jittered", "composite")
+
+def _resized(a, size: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(np.ascontiguousarray(a)).resize((size, size), Image.Resampling.LANCZOS))
+
+def _jpeg(a, quality: int) -> np.ndarray:
+    import io
+    buf = io.BytesIO(); Image.fromarray(a).save(buf, "JPEG", quality=int(quality)); buf.seek(0)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+def junk_picture(photo, rng, cell=None, size: int = 192) -> np.ndarray:
+    "A new picture from a photograph: a random crop of 30-70% of its side; with `cell`, that cell pasted over 20-50% of it."
     h, w = photo.shape[:2]
-    s = min(h, w) if exact else int(min(h, w) * rng.uniform(0.5, 1.0))
-    top = (h - s) // 2 if exact else rng.integers(0, h - s + 1)
-    left = (w - s) // 2 if exact else rng.integers(0, w - s + 1)
-    im = np.asarray(Image.fromarray(photo[top:top + s, left:left + s]).resize((size, size), Image.Resampling.LANCZOS))
-    if not exact:
-        im = np.rot90(im, rng.integers(4))
-        if rng.random() < 0.5: im = im[:, ::-1]
-    return np.ascontiguousarray(im)
+    s = int(min(h, w) * rng.uniform(0.3, 0.7))
+    top, left = rng.integers(0, h - s + 1), rng.integers(0, w - s + 1)
+    picture = _resized(photo[top:top + s, left:left + s], size).copy()
+    if cell is not None:
+        side = int(size * np.sqrt(rng.uniform(0.2, 0.5)))
+        top, left = rng.integers(0, size - side + 1), rng.integers(0, size - side + 1)
+        picture[top:top + side, left:left + side] = _resized(cell, side)
+    return picture
 
-def plant_outliers(images, labels, fraction: float = 0.05, photos=None, exact_share: float = 0.5,
-                   n_mislabelled: int = 10, seed: int = 0) -> Planted:
-    "Mix non-cell photos (`fraction` of the result) and mislabelled duplicates into a dataset; record the truth."
+def jittered_copy(picture, rng, size: int) -> np.ndarray:
+    "A slightly different copy: crop 75-100%, flip half the time, brightness ±20%, JPEG quality 60-95."
+    from PIL import ImageEnhance
+    h = picture.shape[0]
+    s = int(h * rng.uniform(0.75, 1.0))
+    top, left = rng.integers(0, h - s + 1), rng.integers(0, h - s + 1)
+    im = Image.fromarray(np.ascontiguousarray(picture[top:top + s, left:left + s])).resize((size, size), Image.Resampling.LANCZOS)
+    if rng.random() < 0.5: im = im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    im = ImageEnhance.Brightness(im).enhance(rng.uniform(0.8, 1.2))
+    return _jpeg(np.asarray(im), rng.integers(60, 96))
+
+def plant_junk(images, labels, kind: str = "jittered", copies: int = 5, contamination: float = 0.05, photos=None,
+               n_mislabelled: int = 10, seed: int = 0) -> Planted:
+    "Mix junk of `kind` (`copies` per picture, `contamination` of the rows) and mislabelled duplicates into a dataset."
     images, labels = np.asarray(images), np.asarray(labels)
-    if not 0 <= fraction < 1: raise WBCError(f"fraction={fraction}: must be in [0, 1)")
+    if kind not in JUNK_KINDS: raise WBCError(f"kind={kind!r}: use one of {', '.join(JUNK_KINDS)}")
+    if not 0 <= contamination < 1: raise WBCError(f"contamination={contamination}: must be in [0, 1)")
+    if copies < 1: raise WBCError(f"copies={copies}: must be at least 1")
     rng = np.random.default_rng(seed)
-    lib = photo_library(photos)
-    names = list(lib)
-    n_photo = int(round(fraction * len(images) / (1 - fraction)))
-    size = images.shape[1]
-    junk, notes = [], []
-    for i in range(n_photo):
-        name, exact = names[i % len(names)], bool(rng.random() < exact_share)
-        junk.append(_photo_variant(lib[name], size, rng, exact)); notes.append(f"photo:{name} ({'exact' if exact else 'variant'})")
+    lib, size = list(photo_library(photos).values()), images.shape[1]
+    n_junk = int(round(contamination * len(images) / (1 - contamination)))
+    junk, notes, p = [], [], 0
+    while len(junk) < n_junk:
+        cell = images[rng.integers(len(images))] if kind == "composite" else None
+        picture = junk_picture(lib[p % len(lib)], rng, cell)
+        exact = _resized(picture, size)
+        for _ in range(min(copies, n_junk - len(junk))):
+            junk.append(exact if kind == "exact" else jittered_copy(picture, rng, size)); notes.append(f"{kind} picture {p}")
+        p += 1
     originals = rng.choice(len(images), size=min(n_mislabelled, len(images)), replace=False)
     wrong = (labels[originals] + rng.integers(1, len(CLASSES), len(originals))) % len(CLASSES)
-    junk += list(images[originals]); notes += [f"mislabelled copy of row {o}" for o in originals]
-    extra_labels = np.concatenate([rng.integers(0, len(CLASSES), n_photo), wrong]).astype(np.int64)
+    junk += [_jpeg(images[o], 90) for o in originals]; notes += [f"mislabelled copy of row {o}" for o in originals]
+    extra_labels = np.concatenate([rng.integers(0, len(CLASSES), n_junk), wrong]).astype(np.int64)
     order = rng.permutation(len(images) + len(junk))  # planted rows land at random positions
     all_images = np.concatenate([images, np.stack(junk)]) if junk else images.copy()
-    all_labels = np.concatenate([labels, extra_labels])
     planted = np.r_[np.zeros(len(images), bool), np.ones(len(junk), bool)]
     target = planted.copy(); target[originals] = True
-    note = np.array(["cell"] * len(images) + notes, dtype=object)
+    source = np.r_[np.arange(len(images)), -np.ones(len(junk), int)]
     inverse = np.argsort(order)  # old row -> new row, to keep "copy of row I" pointing at the shuffled row
-    note = np.array([f"mislabelled copy of row {inverse[int(n.rsplit(' ', 1)[1])]}" if n.startswith("mislabelled") else n
-                     for n in note], dtype=object)
-    return Planted(all_images[order], all_labels[order], planted[order], target[order], note[order])
+    note = np.array(["cell"] * len(images) + [f"mislabelled copy of row {inverse[int(n.rsplit(' ', 1)[1])]}"
+                                              if n.startswith("mislabelled") else n for n in notes], dtype=object)
+    return Planted(all_images[order], np.concatenate([labels, extra_labels])[order], planted[order], target[order],
+                   note[order], source[order])
 
 # %% ../nbs/02_outliers.ipynb #72b7322e
 def dhash(images, hash_size: int = 8) -> np.ndarray:
@@ -121,58 +154,104 @@ def unit_rows(features: np.ndarray) -> np.ndarray:
     "Rows scaled to unit length (cosine geometry for embeddings)."
     return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-12)
 
-def residual_zscores(features: np.ndarray, n_components: int = 50, trim: float = 0.9, rounds: int = 3,
-                     fit_rows=None) -> np.ndarray:
-    """Robust z-score of each row's log reconstruction residual under a PCA fitted on `fit_rows` (default:
-    all; pass one row per duplicate group so copies count once), trimmed to its most typical `trim` share
-    and re-fitted `rounds` times, so that junk cannot shape the subspace. At most one component per 50
-    fitted rows, so a small sample cannot memorise itself."""
-    from sklearn.decomposition import PCA
-    x = unit_rows(features)
-    fit_rows = np.arange(len(x)) if fit_rows is None else np.asarray(fit_rows)
-    n = max(1, min(n_components, len(fit_rows) // 50, x.shape[1] - 1))
-    typical = fit_rows
-    for _ in range(rounds):
-        pca = PCA(n, random_state=0).fit(x[typical])
-        residual = ((x - pca.inverse_transform(pca.transform(x))) ** 2).sum(axis=1)
-        typical = fit_rows[residual[fit_rows] <= np.quantile(residual[fit_rows], trim)]
-    log_r = np.log(residual + 1e-12)
-    med = np.median(log_r[fit_rows])
-    mad = 1.4826 * np.median(np.abs(log_r[fit_rows] - med)) or 1e-12
-    return (log_r - med) / mad
+def reference_cells(image_size: int = 96, path=None):
+    "The clean reference sample (a `WBCDataset`) at `image_size`: `path`, `$WBC_REFERENCE`, or `pbc_sample` beside the data."
+    import os
+    from pathlib import Path
+    from wbc_nb.data import build_dataset, find_data
+    path = path or os.environ.get("WBC_REFERENCE") or find_data().parent / "pbc_sample"
+    if not Path(path).exists():
+        raise WBCError(f"reference {str(path)!r} does not exist: pass reference=PATH (a folder or .npz of clean "
+                       "blood-cell images, e.g. the 320-image pbc_sample) or set WBC_REFERENCE")
+    return build_dataset(path, image_size, progress=False)
+
+def knn_distance(x: np.ndarray, reference: np.ndarray, k: int = 5) -> np.ndarray:
+    "Mean cosine distance of each row of `x` to its `k` nearest rows of `reference` (an identical row does not count)."
+    from sklearn.neighbors import NearestNeighbors
+    k = min(k, len(reference) - 1)
+    d, _ = NearestNeighbors(n_neighbors=k + 1, metric="cosine").fit(reference).kneighbors(x)
+    d = np.sort(np.where(d < 1e-6, np.inf, d), axis=1)[:, :k]  # the row itself, when it is in the reference
+    return np.nanmean(np.where(np.isfinite(d), d, np.nan), axis=1)
+
+def _row_histograms(values: np.ndarray, bins: int, hi: float) -> np.ndarray:
+    "Per-row counts of `values` in `bins` equal bins over [0, hi] (values outside are not counted)."
+    idx = np.where((values >= 0) & (values <= hi), np.minimum((values / hi * bins).astype(int), bins - 1), bins)
+    return np.stack([np.bincount(r, minlength=bins + 1)[:bins] for r in idx])
+
+def border_texture(images, width: int = 16, bins: int = 16, chunk: int = 1024) -> np.ndarray:
+    "Texture of each image's outer ring (`width` px): grey levels over the ring's median and gradient magnitudes, as sqrt-histograms."
+    images = np.asarray(images)
+    ring = np.ones(images.shape[1:3], bool); ring[width:-width, width:-width] = False
+    out = []
+    for s in range(0, len(images), chunk):
+        g = images[s:s + chunk].astype("float32") @ np.array([0.299, 0.587, 0.114], "float32")
+        gy, gx = np.gradient(g, axis=(1, 2))
+        grey, grad = g[:, ring], np.hypot(gx, gy)[:, ring]
+        grey = grey / np.maximum(np.median(grey, axis=1, keepdims=True), 1)
+        h = np.hstack([_row_histograms(grey, bins, 1.6), _row_histograms(grad, bins, 40.0)]).astype("float32")
+        out.append(np.sqrt(h / np.maximum(h.sum(1, keepdims=True), 1)))
+    return np.concatenate(out) if out else np.zeros((0, 2 * bins), "float32")
+
+def typicality_z(distances: np.ndarray, reference_distances: np.ndarray) -> np.ndarray:
+    "Robust z of `distances`: centred on their median, scaled by the MAD of the reference's own leave-one-out distances."
+    mad = 1.4826 * np.median(np.abs(reference_distances - np.median(reference_distances))) or 1e-12
+    return (distances - np.median(distances)) / mad
 
 # %% ../nbs/02_outliers.ipynb #77295c2c
-def find_outliers(images, labels, features: np.ndarray | None = None, backbone: str = "efficientnet_lite0",
-                  weights: str | None = "imagenet", dataset_hash: str | None = None, max_hash_distance: int = 4,
-                  min_copies: int = 3, z_threshold: float = 6.0, n_components: int = 50, neighbours: int = 10,
-                  batch_size: int = 64, progress: bool = True) -> pd.DataFrame:
-    "Flag duplicates with conflicting labels, repeated images, non-cell images and their close neighbours."
-    images, labels = np.asarray(images), np.asarray(labels)
+RULES = {"not_a_cell": ((9.0, 6.0), (6.0, 20.0), (12.0, float("-inf"))), "unusual": (4.0, 4.0),
+         "group_radius": 0.1, "group_size": 3, "k": 5, "hash_distance": 4, "min_copies": 3}
+"The detector's rules: (embedding z, border z) corners, the tight-group rule, and the duplicate rules (tuned on pool A)."
+
+def hash_duplicates(images, labels, max_distance: int = 4, min_copies: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Per row: (duplicate group size, copies carry conflicting labels, repeated `min_copies` times or more)."
+    groups = duplicate_groups(dhash(images), max_distance)
+    sizes = np.bincount(groups)[groups]
+    n_labels = pd.Series(np.asarray(labels)).groupby(groups).nunique().to_numpy()[groups]
+    return sizes, n_labels > 1, sizes >= min_copies
+
+def cell_likeness(images, features, reference_images, reference_features, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    "(embedding z, border-texture z) of each row against the reference (`typicality_z` of `knn_distance`)."
+    x, r = unit_rows(np.asarray(features, "float32")), unit_rows(np.asarray(reference_features, "float32"))
+    tb, tr = border_texture(images), border_texture(reference_images)
+    return (typicality_z(knn_distance(x, r, k), knn_distance(r, r, k)),
+            typicality_z(knn_distance(tb, tr, k), knn_distance(tr, tr, k)))
+
+def unusual_groups(features, unusual: np.ndarray, radius: float = 0.1, size: int = 3) -> np.ndarray:
+    "Rows among `unusual` (bool) with at least `size - 1` other unusual rows within cosine distance `radius`."
+    from sklearn.neighbors import NearestNeighbors
+    rows, out = np.flatnonzero(unusual), np.zeros(len(unusual), bool)
+    if len(rows) < size: return out
+    x = unit_rows(np.asarray(features, "float32")[rows])
+    near = NearestNeighbors(radius=radius, metric="cosine").fit(x).radius_neighbors(x, return_distance=False)
+    out[rows[np.array([len(n) for n in near]) >= size]] = True
+    return out
+
+def find_outliers(images, labels, features: np.ndarray | None = None, reference=None, reference_features=None,
+                  backbone: str = "efficientnet_lite0", weights: str | None = "imagenet", dataset_hash: str | None = None,
+                  batch_size: int = 64, rules: dict | None = None, progress: bool = True) -> pd.DataFrame:
+    """Flag duplicates with conflicting labels, repeated images, images unlike the blood cells of `reference` (a
+    `WBCDataset` of clean cells; default `reference_cells`) and tight groups of unusual images."""
+    from wbc_nb.backbones import extract_features
+    images, labels, rules = np.asarray(images), np.asarray(labels), {**RULES, **(rules or {})}
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
     if images.ndim != 4 or images.dtype != np.uint8: raise WBCError(f"images must be uint8 N×H×W×3, got {images.dtype} {images.shape}")
-    reason = np.full(len(images), "", dtype=object); score = np.zeros(len(images))
-    groups = duplicate_groups(dhash(images), max_hash_distance)
-    sizes = np.bincount(groups)
-    n_labels = pd.Series(labels).groupby(groups).nunique().to_numpy()
-    conflict, repeated = n_labels[groups] > 1, sizes[groups] >= min_copies
-    reason[repeated] = [f"repeated image ({sizes[g]} copies)" for g in groups[repeated]]
+    reference = reference if reference is not None else reference_cells(images.shape[1])
+    if reference.images.shape[1:] != images.shape[1:]:
+        raise WBCError(f"reference images are {reference.images.shape[1:3]}, the data {images.shape[1:3]}: build it at the same size")
+    if features is None: features = extract_features(backbone, images, weights, batch_size, dataset_hash, progress=progress)
+    if reference_features is None:
+        reference_features = extract_features(backbone, reference.images, weights, batch_size, reference.content_hash, progress=False)
+    reason, score = np.full(len(images), "", dtype=object), np.zeros(len(images))
+    sizes, conflict, repeated = hash_duplicates(images, labels, rules["hash_distance"], rules["min_copies"])
+    reason[repeated] = [f"repeated image ({n} copies)" for n in sizes[repeated]]
     reason[conflict] = "duplicate with conflicting labels"
-    score[conflict | repeated] = sizes[groups][conflict | repeated]
-    if features is None:
-        from wbc_nb.backbones import extract_features
-        features = extract_features(backbone, images, weights, batch_size, dataset_hash, progress=progress)
-    z = residual_zscores(features, n_components, fit_rows=np.unique(groups, return_index=True)[1])
-    not_cell = (z > z_threshold) & (reason == "")
-    reason[not_cell] = "not like a blood cell (feature residual)"; score[not_cell] = z[not_cell]
-    if neighbours and len(images) > neighbours:
-        from sklearn.neighbors import NearestNeighbors
-        x = unit_rows(features)
-        nn = NearestNeighbors(n_neighbors=neighbours + 1).fit(x).kneighbors(x, return_distance=False)[:, 1:]
-        for _ in range(3):
-            flagged = reason != ""
-            near = (flagged[nn].mean(axis=1) >= 0.5) & ~flagged
-            if not near.any(): break
-            reason[near] = "most nearest neighbours flagged"; score[near] = z[near]
+    score[conflict | repeated] = sizes[conflict | repeated]
+    ze, zt = cell_likeness(images, features, reference.images, reference_features, rules["k"])
+    not_cell = np.any([(ze > e) & (zt > t) for e, t in rules["not_a_cell"]], axis=0) & (reason == "")
+    reason[not_cell] = "not like a blood cell"; score[not_cell] = ze[not_cell]
+    unusual = (ze > rules["unusual"][0]) & (zt > rules["unusual"][1])
+    grouped = unusual_groups(features, unusual, rules["group_radius"], rules["group_size"]) & (reason == "")
+    reason[grouped] = "a tight group of unusual images"; score[grouped] = ze[grouped]
     rows = np.flatnonzero(reason != "")
     return pd.DataFrame({"row": rows, "reason": reason[rows].astype(str), "score": score[rows]})
 
@@ -183,6 +262,35 @@ def detection_scores(flagged_rows, target: np.ndarray) -> dict:
     return {"precision": tp / max(int(flagged.sum()), 1), "recall": tp / max(int(target.sum()), 1),
             "flagged": int(flagged.sum()), "should_remove": int(target.sum()), "false_positives": int((flagged & ~target).sum()),
             "missed": int((~flagged & target).sum())}
+
+# %% ../nbs/02_outliers.ipynb #0ced7206
+def outlier_grid(dataset, features, reference, reference_features, pool: str = "B", kinds=JUNK_KINDS, copies=(1, 5),
+                 contamination=(0.05,), sizes=(0,), n_mislabelled: int = 10, seed: int = 0, backbone: str = "efficientnet_lite0",
+                 weights: str | None = "imagenet", batch_size: int = 64, progress: bool = True) -> pd.DataFrame:
+    "Precision and recall of `find_outliers` on junk from photo `pool`, one row per grid cell (size 0: all rows)."
+    from tqdm import tqdm
+    from wbc_nb.backbones import extract_features
+    rng = np.random.default_rng(seed)
+    cells, out = [(s, k, c, f) for s in sizes for k in kinds for c in copies for f in contamination], []
+    subsets = {}
+    for size in sizes:
+        per_class = size // len(CLASSES)
+        subsets[size] = (np.arange(len(dataset.labels)) if not size or size >= len(dataset.labels) else
+                         np.sort(np.concatenate([rng.choice(np.flatnonzero(dataset.labels == c), min(per_class, int((dataset.labels == c).sum())),
+                                                            replace=False) for c in range(len(CLASSES))])))
+    for i, (size, kind, n_copies, share) in enumerate(tqdm(cells, desc=f"outlier grid, pool {pool}", disable=not progress)):
+        rows = subsets[size]
+        bench = plant_junk(dataset.images[rows], dataset.labels[rows], kind, n_copies, share, PHOTO_POOLS[pool],
+                           n_mislabelled=min(n_mislabelled, max(2, len(rows) // 100)), seed=seed + 1 + i)
+        f = np.empty((len(bench.labels), features.shape[1]), "float32")
+        real, new = bench.source >= 0, bench.source < 0
+        f[real] = features[rows][bench.source[real]]
+        f[new] = extract_features(backbone, bench.images[new], weights, batch_size, progress=False)
+        t0 = time.perf_counter()
+        found = find_outliers(bench.images, bench.labels, f, reference, reference_features)
+        out.append({"pool": pool, "rows": int(len(rows)), "kind": kind, "copies": n_copies, "contamination": share,
+                    **detection_scores(found.row, bench.target), "seconds": round(time.perf_counter() - t0, 2)})
+    return pd.DataFrame(out)
 
 # %% ../nbs/02_outliers.ipynb #b98d7878
 def remove_outliers(dataset, found: pd.DataFrame):
