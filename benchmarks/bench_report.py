@@ -13,12 +13,13 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "pbc_sample"))
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--keep", help="copy the finished run folder (with its site) here")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "WBC_CACHE": f"{tmp}/cache"}
         run_dir = f"{tmp}/run"
         t0 = time.perf_counter()
-        subprocess.run(["wbc-report", "run", "--profile", "smoke", "--data", a.data, "--out", run_dir, "--quiet"],
+        subprocess.run(["wbc-report", "run", "--profile", "smoke", "--data", a.data, "--out", run_dir],  # its terminal, as a user sees it
                        check=True, cwd=ROOT, env=env)
         t1 = time.perf_counter()
         subprocess.run(["wbc-report", "site", run_dir, "--no-quarto"], check=True, cwd=ROOT, env=env,
@@ -29,6 +30,9 @@ if __name__ == "__main__":
                        check=True, cwd=ROOT, env=env)
         t4 = time.perf_counter()
         run = json.loads(Path(run_dir, "run.json").read_text())
+        if a.keep:
+            import shutil
+            shutil.copytree(run_dir, a.keep, dirs_exist_ok=True)
     per_nb = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in run["notebooks"].items())
     print(f"smoke run: {t1 - t0:.1f} s ({per_nb})")
     print(f"site: {t2 - t1:.1f} s")
