@@ -136,8 +136,13 @@ def test_only_keeps_the_run_whole_and_marks_later_chapters_stale(smoke_run, tmp_
     assert all(rec["notebooks"][nb]["stale"] for nb in later), later  # they consumed the old split
     assert not any(rec["notebooks"][nb].get("stale") for nb in order[:order.index("03_splitting")])
     assert rec["summary"].startswith(f"{len(order)} chapters: 1 executed, ") and f"{len(later)} stale" in rec["summary"]
-    plain = run_report("smoke", data=str(SAMPLE), out=out, progress=False, dry_run=True)
-    assert [s["notebook"] for s in plain if s["action"] == "run"] == ["03_splitting", *later]  # the -p held for one run
+    plain = {s["notebook"]: s["action"] for s in run_report("smoke", data=str(SAMPLE), out=out, progress=False, dry_run=True)}
+    # -p held for one invocation: a plain run returns 03 to the profile's split, so what the later chapters consumed comes back
+    assert [nb for nb, a in plain.items() if a == "run"] == ["03_splitting"] and all(plain[nb] == "skip" for nb in later)
+    again = run_report("smoke", data=str(SAMPLE), out=out, only=["03_splitting"], params={"val_fraction": 0.2}, progress=False,
+                       dry_run=True)  # the same re-run again: nothing to do, the later chapters stay stale
+    assert {s["notebook"]: s["action"] for s in again}["03_splitting"] == "skip"
+    assert all(s["action"] == "stale" for s in again if s["notebook"] in later)
 
 
 def test_a_rerun_may_not_mix_profile_wide_values(smoke_run, tmp_path):
@@ -152,17 +157,19 @@ def test_a_rerun_may_not_mix_profile_wide_values(smoke_run, tmp_path):
 
 
 def test_a_run_killed_mid_chapter_resumes_to_the_same_results(smoke_run, tmp_path):
-    out = tmp_path / "killed"
-    code = ("import sys; from wbc_nb.report import run_report; "
-            "run_report('smoke', data=sys.argv[1], out=sys.argv[2], only=['00_core', '01_data', '03_splitting'], progress=False)")
+    out, chapters3 = tmp_path / "killed", ["00_core", "01_data", "03_splitting"]
+    run_report("smoke", data=str(SAMPLE), out=out, only=chapters3, progress=False)
+    code = ("import sys; from wbc_nb.report import run_report; run_report('smoke', data=sys.argv[1], out=sys.argv[2], "
+            "only=['03_splitting'], params={'val_fraction': 0.2}, progress=False)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(SAMPLE), str(out)])
-    deadline = time.time() + 600
+    deadline, run = time.time() + 600, {}
     while time.time() < deadline and proc.poll() is None:
-        run = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
-        if run.get("notebooks", {}).get("03_splitting", {}).get("status") == "running": break
-        time.sleep(0.5)
+        run = json.loads((out / "run.json").read_text())
+        if run["notebooks"]["03_splitting"].get("status") == "running": break
+        time.sleep(0.2)
     proc.kill(); proc.wait()  # kill -9 in the middle of 03_splitting
-    rec = run_report("smoke", data=str(SAMPLE), out=out, only=["00_core", "01_data", "03_splitting"], progress=False)
+    assert run["notebooks"]["03_splitting"]["status"] == "running" and set(run["notebooks"]) == set(chapters3)  # the others' records stand
+    rec = run_report("smoke", data=str(SAMPLE), out=out, only=chapters3, progress=False)
     assert rec["notebooks"]["01_data"].get("resumed") and not rec["notebooks"]["03_splitting"].get("resumed")
     assert json.loads((out / "artifacts" / "split.json").read_text()) == json.loads((smoke_run / "artifacts" / "split.json").read_text())
 

@@ -302,7 +302,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
         (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)
         record = {"profile": profile, "profile_file": prof["path"], "overrides": overrides, "run_dir": str(run_dir.resolve()),
                   "started": _now(), "finished": None, "status": "running", "git": git_commit(root),
-                  "versions": package_versions(), "notebooks": {}}
+                  "versions": package_versions(), "notebooks": dict(old)}  # until a chapter's turn, its last record stands
         t_run, todo = time.perf_counter(), [s for s in plan if s["action"] == "run"]
         estimate = sum(old.get(s["notebook"], {}).get("seconds", 0) for s in todo)
         with _quiet_kernels(run_dir / "run.log", not log_output) as terminal:
@@ -316,7 +316,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
                     record["notebooks"][nb] = {**old[nb], "resumed": True, "stale": step["action"] == "stale"}
                     if step["action"] != "keep": say(f"{nb}: {'up to date' if step['action'] == 'skip' else 'stale: an earlier chapter changed; the next run re-executes it'}")
                     continue
-                done = sum(1 for s in todo if s["notebook"] in record["notebooks"])
+                done = todo.index(step)
                 t0 = time.perf_counter()
                 record["notebooks"][nb] = {**entry, "status": "running", "started": _now()}
                 write_json(run_json, record)
@@ -326,8 +326,8 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
                     where = (f"cell {e.cell_index} (execution count {e.exec_count}): {e.ename}: {e.evalue}"
                              if isinstance(e, pm.PapermillExecutionError) else f"{type(e).__name__}: {e}")
                     record["notebooks"][nb] = {**entry, "status": "failed", "seconds": seconds, "error": where}
-                    record["notebooks"].update({s["notebook"]: {**old[s["notebook"]], "stale": True} for s in plan
-                                                if s["notebook"] not in record["notebooks"] and s["notebook"] in old})
+                    later = [s["notebook"] for s in plan[plan.index(step) + 1:] if s["notebook"] in old]
+                    record["notebooks"].update({n: {**old[n], "stale": True} for n in later})
                     record.update(status="failed", finished=_now())
                     write_json(run_json, record)
                     if not isinstance(e, Exception): raise
@@ -337,6 +337,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
                 record["notebooks"][nb] = {**entry, "status": "ok", "seconds": round(seconds, 2), "finished": _now()}
                 write_json(run_json, record)
                 say(f"[{done + 1}/{len(todo)}] {nb}: ok in {_seconds(seconds)} (elapsed {_seconds(time.perf_counter() - t_run)})")
+        record["notebooks"] = {s["notebook"]: record["notebooks"][s["notebook"]] for s in plan}  # in run order
         record.update(status="ok", finished=_now(), seconds=round(sum(v.get("seconds", 0) for v in record["notebooks"].values()), 2))
         counts = {a: sum(1 for s in plan if s["action"] == a) for a in ("run", "skip", "keep", "stale")}
         record["summary"] = (f"{len(plan)} chapters: {counts['run']} executed, {counts['skip'] + counts['keep']} up to date, "
