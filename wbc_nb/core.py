@@ -119,16 +119,17 @@ def _auto(rule): return (lambda v: v == "auto" or rule[0](v)), f"'auto' or {rule
 def _list_of(rule, nonempty=True): return ((lambda v: isinstance(v, (list, tuple)) and (len(v) > 0 or not nonempty)
                                            and all(rule[0](x) for x in v)), f"a list of {rule[1]}")
 def _one_of(*names): return (lambda v: v in names), "one of " + ", ".join(map(repr, names))
-def _registry(kind: str):
-    "Names of the backbone registry or of the augmentation policies (imported only when a chapter checks them)."
+def _names_in(module: str, table: str, what: str, normalise: bool = False):
+    "A name from the table `wbc_nb.MODULE.TABLE` (imported only when a chapter checks it); `normalise` as `get_backbone` does."
     def ok(v):
         import importlib
-        known = (importlib.import_module("wbc_nb.backbones").REGISTRY if kind == "backbone"
-                 else importlib.import_module("wbc_nb.augment").AUGMENTATIONS)
-        return isinstance(v, str) and v.lower().replace("-", "_") in known
-    return ok, f"a name from the {kind} registry (wbc_nb.{'backbones.REGISTRY' if kind == 'backbone' else 'augment.AUGMENTATIONS'})"
+        known = getattr(importlib.import_module(f"wbc_nb.{module}"), table)
+        return isinstance(v, str) and (v.lower().replace("-", "_") if normalise else v) in known
+    return ok, f"a name from {what} (wbc_nb.{module}.{table})"
 
 _positive = ((lambda v: _is_num(v) and v > 0), "a number > 0")
+_backbone = _names_in("backbones", "REGISTRY", "the backbone registry", normalise=True)
+_policy = _names_in("augment", "AUGMENTATIONS", "the augmentation policies")
 PARAMETER_RULES = {
     "data": ((lambda v: isinstance(v, str)), "a path (text), or empty"), "run_dir": ((lambda v: isinstance(v, str)), "a folder (text), or empty"),
     "image_size": _int(8), "max_per_class": _int(0), "test_per_class": _int(1), "seed": _int(0), "batch_size": _int(1),
@@ -138,13 +139,13 @@ PARAMETER_RULES = {
     "dropout": _auto(_frac(False, True)), "unfreeze_fraction": _auto(_frac(False, False)), "finetune_lr": _auto(_positive),
     "dense": _auto(_list_of(_int(1), nonempty=False)), "dense_configs": _list_of(_list_of(_int(1), nonempty=False)),
     "dropouts": _list_of(_frac(False, True)), "fractions": _list_of(_frac(True, False)), "learning_rates": _list_of(_positive),
-    "backbone": _registry("backbone"), "backbones": _list_of(_registry("backbone")), "compare": _list_of(_registry("backbone")),
-    "augment": _auto(_registry("augmentation")), "policies": _list_of(_registry("augmentation")),
+    "backbone": _backbone, "backbones": _list_of(_backbone), "compare": _list_of(_backbone),
+    "augment": _auto(_policy), "policies": _list_of(_policy),
     "weights": _one_of("imagenet", "none"), "schedule": _one_of("cosine", "constant"),
     "remedy": _one_of("auto", "class weights", "oversampling", "none"),
     "tta_views": _list_of(((lambda v: _is_int(v) and 0 <= v <= 7), "dihedral view numbers 0-7")),
     "reference": ((lambda v: isinstance(v, str)), "a path (text), or empty"),
-    "grid_kinds": _list_of(_one_of("exact", "jittered", "composite")), "grid_copies": _list_of(_int(1)),
+    "grid_kinds": _list_of(_names_in("outliers", "JUNK_KINDS", "the kinds of planted junk")), "grid_copies": _list_of(_int(1)),
     "grid_contamination": _list_of(_frac(True, True)), "grid_sizes": _list_of(_int(0)),
     "distribute": ((lambda v: v in ("auto", "off") or (_is_int(v) and v >= 1)), "'auto', 'off' or a number of devices ≥ 1"),
 }

@@ -15,7 +15,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from .core import (CLASSES, CLASS_FOLDERS, WBCError, atomic_path, cache_dir, project_root,
-                         stable_hash, write_json, run_artifacts)
+                         stable_hash, write_json, run_artifacts, read_artifact)
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'PREPROCESS', 'PREPROCESS_VERSION', 'PBC_URL', 'PBC_DOI', 'PBC_IMAGES', 'find_data', 'list_folder',
@@ -264,9 +264,8 @@ def load_run_dataset(run_dir="", data=None, image_size: int = 96, max_per_class:
                      artifact: str = "dataset") -> WBCDataset:
     """The dataset recorded in `run_dir/artifacts/ARTIFACT.json` when it matches `image_size`
     (`dataset`: built by the data chapter; `clean_dataset`: after outlier removal), else built now."""
-    record = Path(run_dir) / "artifacts" / f"{artifact}.json" if run_dir else None
-    if record is not None and record.exists():
-        info = json.loads(record.read_text())
+    info = read_artifact(run_dir, artifact)
+    if info is not None:
         if info.get("image_size") == image_size and info.get("cache_file") and Path(info["cache_file"]).exists():
             ds = open_dataset(info["cache_file"])
             if ds.content_hash == info["content_hash"]: return ds

@@ -52,11 +52,10 @@ def _network_maps(net, images, wanted, layer, batch_size):
     return np.concatenate(maps)
 
 def _view(x, k: int, undo: bool = False):
-    "Dihedral view `k` of a batch (N×H×W[×C]), as `DihedralView` makes it, or (`undo`) its inverse."
-    q, flip = k % 4, k >= 4
-    if not undo: x = np.rot90(x, q, axes=(1, 2)); return x[:, :, ::-1] if flip else x
-    if flip: x = x[:, :, ::-1]
-    return np.rot90(x, -q, axes=(1, 2))
+    "`wbc_nb.augment.dihedral` view `k` of images (N×H×W×C) or maps (N×H×W), or (`undo`) its inverse: a flip undoes itself."
+    from wbc_nb.augment import dihedral
+    k = (4 - k) % 4 if undo and k < 4 else k
+    return dihedral(x[..., None], k)[..., 0] if x.ndim == 3 else dihedral(x, k)
 
 def ensemble_parts(model) -> list[tuple[int, object]]:
     """(dihedral view, member network) for each call of a member inside a model built by

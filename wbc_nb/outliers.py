@@ -17,7 +17,7 @@ from .core import CLASSES, WBCError
 __all__ = ['SKIMAGE_PHOTOS', 'PHOTO_POOLS', 'JUNK_KINDS', 'RULES', 'photo_library', 'Planted', 'junk_picture', 'jittered_copy',
            'plant_junk', 'dhash', 'duplicate_groups', 'unit_rows', 'reference_cells', 'knn_distance', 'border_texture',
            'typicality_z', 'hash_duplicates', 'cell_likeness', 'unusual_groups', 'find_outliers', 'detection_scores',
-           'outlier_grid', 'remove_outliers']
+           'planted_features', 'outlier_grid', 'remove_outliers']
 
 # %% ../nbs/02_outliers.ipynb #8d0e4cac
 SKIMAGE_PHOTOS = ["astronaut", "brick", "camera", "cat", "checkerboard", "clock", "coffee", "coins", "colorwheel",
@@ -264,12 +264,21 @@ def detection_scores(flagged_rows, target: np.ndarray) -> dict:
             "missed": int((~flagged & target).sum())}
 
 # %% ../nbs/02_outliers.ipynb #0ced7206
+def planted_features(bench: Planted, features: np.ndarray, backbone: str = "efficientnet_lite0", weights: str | None = "imagenet",
+                     batch_size: int = 64) -> np.ndarray:
+    "Embeddings of a `plant_junk` result: the real rows' from `features` (of the rows it was planted into), the junk embedded now."
+    from wbc_nb.backbones import extract_features
+    out = np.empty((len(bench.labels), features.shape[1]), "float32")
+    real = bench.source >= 0
+    out[real] = features[bench.source[real]]
+    out[~real] = extract_features(backbone, bench.images[~real], weights, batch_size, progress=False)
+    return out
+
 def outlier_grid(dataset, features, reference, reference_features, pool: str = "B", kinds=JUNK_KINDS, copies=(1, 5),
                  contamination=(0.05,), sizes=(0,), n_mislabelled: int = 10, seed: int = 0, backbone: str = "efficientnet_lite0",
                  weights: str | None = "imagenet", batch_size: int = 64, progress: bool = True) -> pd.DataFrame:
     "Precision and recall of `find_outliers` on junk from photo `pool`, one row per grid cell (size 0: all rows)."
     from tqdm import tqdm
-    from wbc_nb.backbones import extract_features
     rng = np.random.default_rng(seed)
     cells, out = [(s, k, c, f) for s in sizes for k in kinds for c in copies for f in contamination], []
     subsets = {}
@@ -282,10 +291,7 @@ def outlier_grid(dataset, features, reference, reference_features, pool: str = "
         rows = subsets[size]
         bench = plant_junk(dataset.images[rows], dataset.labels[rows], kind, n_copies, share, PHOTO_POOLS[pool],
                            n_mislabelled=min(n_mislabelled, max(2, len(rows) // 100)), seed=seed + 1 + i)
-        f = np.empty((len(bench.labels), features.shape[1]), "float32")
-        real, new = bench.source >= 0, bench.source < 0
-        f[real] = features[rows][bench.source[real]]
-        f[new] = extract_features(backbone, bench.images[new], weights, batch_size, progress=False)
+        f = planted_features(bench, features[rows], backbone, weights, batch_size)
         t0 = time.perf_counter()
         found = find_outliers(bench.images, bench.labels, f, reference, reference_features)
         out.append({"pool": pool, "rows": int(len(rows)), "kind": kind, "copies": n_copies, "contamination": share,

@@ -231,7 +231,7 @@ def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved
             raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r}; this run asks for {name}={sorted(new)[0]!r}, "
                            f"which the other chapters of the folder did not use; {hint}")
 
-def plan_run(every: dict[str, Path], resolved: dict[str, dict], old: dict, run_dir: Path, library: str, root: Path) -> list[dict]:
+def plan_run(every: dict[str, Path], resolved: dict[str, dict], old: dict, run_dir: Path, library: str) -> list[dict]:
     """What a run does with each chapter, in run order: `run` the selected ones whose key changed, `skip` those up to
     date, `keep` the others' records, or mark them `stale` when a chapter before them changed (their key moved)."""
     previous, plan = "", []
@@ -296,7 +296,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
         old_record = json.loads(run_json.read_text()) if run_json.exists() else {}
         _check_same_run(run_dir, old_record, profile, prof, resolved, force)
         old = old_record.get("notebooks", {})
-        plan = plan_run(every, resolved, old, run_dir, library_fingerprint(root), root)
+        plan = plan_run(every, resolved, old, run_dir, library_fingerprint(root))
         if dry_run: return plan
         (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
         (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)

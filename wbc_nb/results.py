@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .core import WBCError, project_root, write_json
+from .core import WBCError, artifact_path, project_root, read_artifact, write_artifact, write_json
 
 # %% auto #0
 __all__ = ['RESULT_FILES', 'run_record', 'run_profile', 'provenance', 'fmt', 'markdown_table', 'results_summary', 'run_findings',
@@ -67,17 +67,14 @@ def results_summary(run_dir, chapter: str, finding: str, details: list[str] = ()
     from IPython.display import Markdown
     if not finding.strip(): raise WBCError(f"results_summary({chapter!r}): the finding is empty")
     if run_dir:
-        path = Path(run_dir) / "artifacts" / "findings.json"
-        found = json.loads(path.read_text()) if path.exists() else {}
-        write_json(path, {**found, chapter: {"finding": finding, "profile": run_profile(run_dir)}})
+        write_artifact(run_dir, "findings", {**read_artifact(run_dir, "findings", {}), chapter: {"finding": finding, "profile": run_profile(run_dir)}})
     lines = [f"**Results of this run** ({provenance(run_dir)}).", "", finding]
     if details: lines += [""] + [f"* {d}" for d in details]
     return Markdown("\n".join(lines))
 
 def run_findings(run_dir) -> dict:
     "Chapter → one-line finding recorded by `results_summary` in this run (empty when there are none)."
-    path = Path(run_dir) / "artifacts" / "findings.json" if run_dir else None
-    return {k: v["finding"] for k, v in json.loads(path.read_text()).items()} if path and path.exists() else {}
+    return {k: v["finding"] for k, v in read_artifact(run_dir, "findings", {}).items()}
 
 # %% ../nbs/94_results.ipynb #69821e12
 RESULT_FILES = ("*metrics.json", "backbone_comparison.json", "model_card.json", "dataset.json", "clean_dataset.json",
@@ -151,11 +148,10 @@ def chosen(run_dir, value, artifact: str, key: str, fallback, chapter: str) -> t
     """A parameter that may be "auto": (value, where it came from). "auto" takes what `chapter` chose in this run
     (field `key`, a dotted path, of `artifacts/ARTIFACT.json`), else `fallback` when that chapter has not run here."""
     if not (isinstance(value, str) and value == "auto"): return value, "this chapter's parameter"
-    path = Path(run_dir) / "artifacts" / f"{artifact}.json" if run_dir else None
-    if path is None or not path.exists(): return fallback, f"default: {chapter} has not run in this run folder"
-    got = json.loads(path.read_text())
+    got = read_artifact(run_dir, artifact)
+    if got is None: return fallback, f"default: {chapter} has not run in this run folder"
     for part in key.split("."):
         if not isinstance(got, dict) or part not in got:
-            raise WBCError(f"{path}: no field {key!r}; re-run {chapter} to write its choice")
+            raise WBCError(f"{artifact_path(run_dir, artifact + '.json')}: no field {key!r}; re-run {chapter} to write its choice")
         got = got[part]
     return got, f"chosen by {chapter}"

@@ -83,19 +83,22 @@ def summary_first(cells: list) -> list:
     "The cells with those tagged `results-summary` moved right under the title (the first cell, when it is a `# ` heading)."
     summary = [c for c in cells if "results-summary" in c.metadata.get("tags", [])]
     rest = [c for c in cells if c not in summary]
-    at = 1 if rest and rest[0].cell_type == "markdown" and rest[0].source.lstrip().startswith("# ") else 0
+    at = _under_title(rest)
     return rest[:at] + summary + rest[at:]
+
+def _under_title(cells: list) -> int:
+    "Index right under the title: 1 when the first cell is a `# ` heading, else 0."
+    return 1 if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") else 0
 
 STALE_NOTE = ("**Stale page.** A chapter before this one was re-run after this page was made, so its numbers may not "
               "match what that chapter now hands on. The next `wbc-report run` of this folder re-executes it.")
 
-def mark_stale(cells: list, stale: bool) -> list:
-    "The cells with, for a chapter `run.json` marks stale, a warning note right under the title."
+def mark_stale(cells: list, stale: bool, fence: str = ":::{warning}") -> list:
+    "The cells with, for a chapter `run.json` marks stale, a warning note right under the title (`fence`: MyST's, or Quarto's callout)."
     if not stale: return cells
     import nbformat
-    note = nbformat.v4.new_markdown_cell(":::{warning}\n" + STALE_NOTE + "\n:::")
-    at = 1 if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") else 0
-    return cells[:at] + [note] + cells[at:]
+    at = _under_title(cells)
+    return cells[:at] + [nbformat.v4.new_markdown_cell(f"{fence}\n{STALE_NOTE}\n:::")] + cells[at:]
 
 def _split_figure(cell) -> list:
     "A captioned cell's figures, then its other outputs (a table after the plot) as a second cell: only figures get the caption."
@@ -214,12 +217,10 @@ def render_site_quarto(run_dir, out, root=None) -> Path:
     with tempfile.TemporaryDirectory() as d:
         stage = Path(d)
         shutil.copy(root / "_quarto.yml", stage / "_quarto.yml")
+        records = run_record(run_dir).get("notebooks", {})
         for name, path in _executed(run_dir, root).items():
             nb = nbformat.read(path, as_version=4)
-            nb.cells = summary_first(nb.cells)
-            if run_record(run_dir).get("notebooks", {}).get(name, {}).get("stale"):
-                nb.cells = mark_stale(nb.cells, True)
-                nb.cells[1].source = "::: {.callout-warning}\n" + STALE_NOTE + "\n:::"  # Quarto's callout syntax
+            nb.cells = mark_stale(summary_first(nb.cells), records.get(name, {}).get("stale", False), "::: {.callout-warning}")
             target = stage / chapters(root)[name].relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, target)

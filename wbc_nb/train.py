@@ -13,7 +13,7 @@ import keras
 from keras import layers
 
 from .backbones import build_backbone, get_backbone, last_conv_layer, set_trainable
-from .core import CLASSES, WBCError, set_seed
+from .core import CLASSES, WBCError, check_parameters, set_seed
 from .augment import Augmenter
 from .imbalance import sample_weights
 
@@ -126,8 +126,7 @@ class BestMacroF1(keras.callbacks.Callback):
 def training_devices(distribute: str | int = "auto") -> list[str]:
     """Devices to train on, data parallel: all of `keras.distribution.list_devices()` when `distribute` is "auto"
     and the JAX backend sees more than one accelerator, the first `distribute` of them for a number, one for "off"."""
-    if distribute not in ("auto", "off") and not (isinstance(distribute, int) and distribute >= 1):
-        raise WBCError(f"distribute={distribute!r}: use 'auto', 'off' or a number of devices")
+    check_parameters(distribute=distribute)  # the one rule for it: 'auto', 'off' or a number of devices
     devices = keras.distribution.list_devices() if keras.backend.backend() == "jax" else []
     if distribute == "off" or not devices: return devices[:1]
     if distribute == "auto":
