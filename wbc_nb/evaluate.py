@@ -12,33 +12,142 @@ from PIL import Image, ImageFilter
 from .core import CLASSES, WBCError
 
 # %% auto #0
-__all__ = ['CORRUPTIONS', 'corrupt', 'classification_metrics', 'evaluate']
+__all__ = ['SHIFTS', 'CORRUPTIONS', 'FAMILY', 'POLICY_FAMILIES', 'HELD_OUT_FAMILIES', 'corrupt', 'shift_randomly',
+           'shifted_validation', 'classification_metrics', 'shift_summary', 'evaluate']
 
 # %% ../nbs/91_evaluate.ipynb #5f9f53c4
-CORRUPTIONS = {
-    "blur": (0.6, 1.1, 1.8),             # Gaussian blur radius, pixels
-    "noise": (6.0, 12.0, 20.0),          # Gaussian noise sigma, 0-255 scale
-    "jpeg": (40, 20, 10),                # JPEG quality
-    "brightness": (0.15, 0.3, 0.45),     # relative change, random sign per image
-    "contrast": (0.8, 0.6, 0.45),        # contrast factor towards the image mean
-    "hue_saturation": ((0.03, 0.85), (0.06, 0.7), (0.1, 0.55)),  # hue shift (turns), saturation factor
+SHIFTS = {
+    "stain": {  # another lab's stain: the two stains' amounts, their colours, the hue and saturation
+        "hed_jitter": (0.03, 0.06, 0.1),        # σ of the per-image scale (1±σ) and shift (±σ/4) of H, E and D optical density
+        "stain_matrix": (6.0, 12.0, 20.0),       # degrees the haematoxylin and eosin colour vectors turn
+        "hue_saturation": ((0.03, 0.85), (0.06, 0.7), (0.1, 0.55)),  # hue shift (turns), saturation factor
+    },
+    "optics": {  # focus and vibration
+        "gaussian_blur": (0.6, 1.1, 1.8),        # Gaussian radius at 96 px
+        "defocus": (2.0, 3.0, 4.0),              # disk radius at 224 px (MedMNIST-C, BloodMNIST)
+        "motion_blur": (3.0, 5.0, 10.0),         # streak length at 224 px (MedMNIST-C, BloodMNIST)
+    },
+    "exposure": {  # illumination and the camera's response curve
+        "brightness": (0.1, 0.2, 0.3),           # relative change, up or down per image (MedMNIST-C)
+        "contrast": (0.1, 0.2, 0.3),             # contrast factor 1±level, up or down per image (MedMNIST-C)
+        "gamma": (1.2, 1.4, 1.7),                # gamma or its inverse, per image
+    },
+    "camera": {  # a camera of another resolution, compression and sensor
+        "downscale": (0.75, 0.6, 0.5),           # resolution factor, back to size with bicubic interpolation
+        "pixelate": (0.6, 0.5, 0.4),             # resolution factor, back to size with box pixels (MedMNIST-C)
+        "jpeg": (50, 30, 15),                    # JPEG quality (MedMNIST-C)
+        "noise": (6.0, 12.0, 20.0),              # Gaussian sensor noise σ, 0-255 scale
+    },
+    "artefacts": {  # what lies on a smear (MedMNIST-C's microscopy artefacts)
+        "stain_deposit": (1, 2, 3),              # dark stain precipitate blobs
+        "bubble": (1, 2, 3),                     # air bubbles: a bright disc with a dark rim
+    },
 }
+"Shift family → corruption → its level at severities 1, 2, 3. Spatial sizes are given at 224 px (MedMNIST-C) or 96 px and scale with the image."
+CORRUPTIONS = {kind: levels for family in SHIFTS.values() for kind, levels in family.items()}
+FAMILY = {kind: family for family, kinds in SHIFTS.items() for kind in kinds}
+POLICY_FAMILIES = ("stain", "optics", "exposure")
+"Families a training policy may use (and model selection may see)."
+HELD_OUT_FAMILIES = ("camera", "artefacts")
+"Families no policy and no selection ever sees: the report's headline shifted figure."
+
+def _stain_od(img: np.ndarray) -> np.ndarray:
+    "Optical density of each pixel (Beer–Lambert), H×W×3."
+    return -np.log((img.astype(np.float32) + 1) / 256)
+
+def _from_od(od: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(256 * np.exp(-od) - 1), 0, 255).astype(np.uint8)
+
+def _stains(img, rng, level, kind):
+    "Unmix into haematoxylin, eosin and residual (Ruifrok's vectors), change the stains, mix back."
+    from skimage.color import rgb_from_hed
+    m = rgb_from_hed.astype(np.float32)
+    conc = _stain_od(img) @ np.linalg.inv(m)
+    if kind == "hed_jitter":  # Tellez et al. 2018: each stain's amount scaled and shifted, at least half the level
+        sign = lambda: rng.choice([-1, 1], 3) * rng.uniform(0.5, 1, 3)
+        conc = conc * (1 + level * sign()) + level / 4 * sign()
+    else:  # another lab's stain colours: H and E vectors turned by `level` degrees in a random direction
+        m = m.copy()
+        for i in (0, 1):
+            w = rng.normal(size=3); w -= w @ m[i] * m[i]; w /= np.linalg.norm(w)
+            t = np.deg2rad(level); v = np.cos(t) * m[i] + np.sin(t) * w
+            m[i] = np.abs(v) / np.linalg.norm(v)  # an optical density stays positive
+    return _from_od(conc @ m)
+
+def _kernel_blur(img, kernel):
+    from scipy.ndimage import convolve
+    out = np.stack([convolve(img[..., c].astype(np.float32), kernel / kernel.sum(), mode="reflect") for c in range(3)], -1)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+def _disk(radius):
+    r = int(np.ceil(radius)); y, x = np.mgrid[-r:r + 1, -r:r + 1]
+    return np.clip(radius + 0.5 - np.hypot(x, y), 0, 1).astype(np.float32)  # anti-aliased edge
+
+def _streak(length, angle):
+    r = int(np.ceil(length / 2)); k = np.zeros((2 * r + 1, 2 * r + 1), np.float32)
+    for t in np.linspace(-length / 2, length / 2, 4 * r + 1):
+        k[int(round(r + t * np.sin(angle))), int(round(r + t * np.cos(angle)))] += 1
+    return k
+
+def _blobs(img, rng, n, deposit):
+    "Stain precipitate (dark, irregular) or air bubbles (a bright disc with a dark rim), soft-edged, `n` of them."
+    from scipy.ndimage import gaussian_filter
+    side = img.shape[0]; y, x = np.mgrid[:side, :side]; out = img.astype(np.float32)
+    for _ in range(n):
+        cy, cx = rng.uniform(0.1, 0.9, 2) * side
+        if deposit:
+            mask = np.zeros((side, side), np.float32)
+            for _ in range(4):  # a few overlapping discs make an irregular blob
+                oy, ox = rng.normal(0, 0.025 * side, 2); r = rng.uniform(0.03, 0.06) * side
+                mask = np.maximum(mask, (np.hypot(y - cy - oy, x - cx - ox) < r).astype(np.float32))
+            mask = gaussian_filter(mask, 0.01 * side + 0.5)[..., None] * 0.85
+            out = out * (1 - mask) + np.array([60, 25, 85], np.float32) * mask
+        else:
+            r = rng.uniform(0.12, 0.22) * side; d = np.hypot(y - cy, x - cx)
+            inside = gaussian_filter((d < r).astype(np.float32), 0.5)[..., None]
+            rim = gaussian_filter((np.abs(d - r) < max(1.0, 0.02 * side)).astype(np.float32), 0.7)[..., None]
+            out = out * (1 - 0.3 * inside) + 255 * 0.3 * inside
+            out = out * (1 - 0.5 * rim)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+def _resample(img, factor, up):
+    side = img.shape[0]; small = max(2, int(round(side * factor)))
+    low = Image.fromarray(img).resize((small, small), Image.BOX if up == Image.NEAREST else Image.BICUBIC)
+    return np.asarray(low.resize((side, side), up))
 
 def _one(img: np.ndarray, kind: str, level, rng) -> np.ndarray:
-    if kind == "blur": return np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(level)))
-    if kind == "noise": return np.clip(img + rng.normal(0, level, img.shape), 0, 255).astype(np.uint8)
-    if kind == "jpeg":
+    "`img` (uint8 H×W×3) under one corruption at one level; random choices from `rng`."
+    side = img.shape[0]
+    if kind in ("hed_jitter", "stain_matrix"): return _stains(img, rng, level, kind)
+    if kind == "hue_saturation":
+        hue, sat = level
+        hsv = np.asarray(Image.fromarray(img).convert("HSV")).astype(np.float32)
+        hsv[..., 0] = (hsv[..., 0] + 255 * hue) % 256
+        hsv[..., 1] = hsv[..., 1] * sat
+        return np.asarray(Image.fromarray(hsv.astype(np.uint8), "HSV").convert("RGB"))
+    if kind == "gaussian_blur": return np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(level * side / 96)))
+    if kind == "defocus": return _kernel_blur(img, _disk(level * side / 224))
+    if kind == "motion_blur": return _kernel_blur(img, _streak(max(1.0, level * side / 224), rng.uniform(0, np.pi)))
+    f = img.astype(np.float32)
+    if kind == "brightness": f = f * (1 + level * rng.choice([-1, 1]))
+    elif kind == "contrast":
+        mean = f.mean(axis=(0, 1), keepdims=True); f = mean + (1 + level * rng.choice([-1, 1])) * (f - mean)
+    elif kind == "gamma": f = 255 * (f / 255) ** (level if rng.random() < 0.5 else 1 / level)
+    elif kind == "noise": f = f + rng.normal(0, level, img.shape)
+    elif kind == "downscale": return _resample(img, level, Image.BICUBIC)
+    elif kind == "pixelate": return _resample(img, level, Image.NEAREST)
+    elif kind == "jpeg":
         buf = io.BytesIO(); Image.fromarray(img).save(buf, "JPEG", quality=level)
         return np.asarray(Image.open(buf).convert("RGB"))
-    if kind == "brightness": return np.clip(img * (1 + level * rng.choice([-1, 1])), 0, 255).astype(np.uint8)
-    if kind == "contrast":
-        mean = img.mean(axis=(0, 1), keepdims=True)
-        return np.clip(mean + level * (img - mean), 0, 255).astype(np.uint8)
-    hue, sat = level
-    hsv = np.asarray(Image.fromarray(img).convert("HSV")).astype(np.float32)
-    hsv[..., 0] = (hsv[..., 0] + 255 * hue) % 256
-    hsv[..., 1] = hsv[..., 1] * sat
-    return np.asarray(Image.fromarray(hsv.astype(np.uint8), "HSV").convert("RGB"))
+    elif kind in ("stain_deposit", "bubble"): return _blobs(img, rng, level, kind == "stain_deposit")
+    else: raise WBCError(f"unknown corruption {kind!r}; known: {', '.join(CORRUPTIONS)}")
+    return np.clip(np.rint(f), 0, 255).astype(np.uint8)
+
+def _images(images) -> np.ndarray:
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 3 or images.dtype != np.uint8:
+        raise WBCError(f"images: expected uint8 N×H×W×3, got {images.dtype} {images.shape}")
+    return images
 
 def corrupt(images, kind: str, severity: int, seed: int = 0) -> np.ndarray:
     "A corrupted copy of uint8 RGB `images` (`kind` from `CORRUPTIONS`, `severity` 1-3), seeded."
@@ -46,7 +155,28 @@ def corrupt(images, kind: str, severity: int, seed: int = 0) -> np.ndarray:
     if severity not in (1, 2, 3): raise WBCError(f"severity={severity}: must be 1, 2 or 3")
     rng = np.random.default_rng([seed, list(CORRUPTIONS).index(kind), severity])
     level = CORRUPTIONS[kind][severity - 1]
-    return np.stack([_one(np.asarray(im, np.uint8), kind, level, rng) for im in images])
+    return np.stack([_one(im, kind, level, rng) for im in _images(images)])
+
+def shift_randomly(images, families=POLICY_FAMILIES, seed: int | np.random.Generator = 0, p: float = 1.0) -> np.ndarray:
+    """Each image, with probability `p`, under one corruption drawn from `families` at a random severity:
+    the training policies' shift stages and the shifted validation set use it, with the policy families only."""
+    unknown = [f for f in families if f not in SHIFTS]
+    if unknown: raise WBCError(f"unknown shift family {unknown[0]!r}; known: {', '.join(SHIFTS)}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    kinds = [k for f in families for k in SHIFTS[f]]
+    out = _images(images).copy()
+    for i in range(len(out)):
+        if rng.random() < p:
+            kind = kinds[rng.integers(len(kinds))]
+            out[i] = _one(out[i], kind, CORRUPTIONS[kind][rng.integers(3)], rng)
+    return out
+
+# %% ../nbs/91_evaluate.ipynb #17839f0c
+def shifted_validation(images, labels, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "The clean validation `images` followed by each under one random policy-family shift (`shift_randomly`); labels twice."
+    images, labels = _images(images), np.asarray(labels)
+    if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
+    return np.concatenate([images, shift_randomly(images, POLICY_FAMILIES, seed)]), np.concatenate([labels, labels])
 
 # %% ../nbs/91_evaluate.ipynb #d696486b
 def classification_metrics(y_true, y_pred) -> dict:
@@ -68,17 +198,30 @@ def _predict(model, images, batch_size):
         except TypeError: return np.asarray(model.predict(images))
     return np.asarray(model(images))
 
-def evaluate(model, images, labels, shifted: bool = True, seed: int = 0, batch_size: int = 128) -> dict:
-    "Metrics on `images` and, with `shifted`, macro-F1 and accuracy under every corruption and severity."
+def shift_summary(shifted: dict) -> dict:
+    """From `{corruption: {severity: {"macro_f1": …}}}`: each family's mean macro-F1 per severity, the held-out
+    families' mean (the headline), the policy families' mean, and the weakest held-out family at severity 2."""
+    fam = {f: {s: float(np.mean([shifted[k][s]["macro_f1"] for k in SHIFTS[f] if k in shifted])) for s in ("1", "2", "3")}
+           for f in SHIFTS if any(k in shifted for k in SHIFTS[f])}
+    mean = lambda fs: float(np.mean([v for f in fs if f in fam for v in fam[f].values()])) if any(f in fam for f in fs) else None
+    held = [f for f in HELD_OUT_FAMILIES if f in fam]
+    weakest = min(held, key=lambda f: fam[f]["2"]) if held else None
+    return {"families": fam, "held_out_macro_f1": mean(HELD_OUT_FAMILIES), "policy_families_macro_f1": mean(POLICY_FAMILIES),
+            "weakest_held_out": {"family": weakest, "severity_2_macro_f1": fam[weakest]["2"]} if weakest else None}
+
+def evaluate(model, images, labels, shifted: bool = True, seed: int = 0, batch_size: int = 128, kinds=None) -> dict:
+    """Metrics on `images` and, with `shifted`, macro-F1 and accuracy under every corruption (or `kinds`) and severity,
+    summarised by family (`shift_summary`). `shifted_macro_f1`, the headline, is the held-out families' mean."""
     images, labels = np.asarray(images), np.asarray(labels)
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
     out = {"clean": classification_metrics(labels, _predict(model, images, batch_size).argmax(axis=1))}
     if shifted:
         out["shifted"] = {}
-        for kind in CORRUPTIONS:
+        for kind in (kinds or CORRUPTIONS):
             out["shifted"][kind] = {}
             for s in (1, 2, 3):
                 m = classification_metrics(labels, _predict(model, corrupt(images, kind, s, seed), batch_size).argmax(axis=1))
                 out["shifted"][kind][str(s)] = {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"]}
-        out["shifted_macro_f1"] = float(np.mean([v["macro_f1"] for k in out["shifted"].values() for v in k.values()]))
+        out.update(shift_summary(out["shifted"]))
+        out["shifted_macro_f1"] = out["held_out_macro_f1"]
     return out
