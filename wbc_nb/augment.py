@@ -46,7 +46,7 @@ POLICIES = {
     "augmix": ("augmix",),
     "stain": ("views", "stain"),
     "optics": ("views", "optics"),
-    "robust": ("views", "stain", "optics", "exposure", "colour"),
+    "robust": ("views", "stain", "optics", "exposure", "colour", "erase"),
 }
 "Augmentation policy → its stages, applied in this order. A new policy is one row (and a new stage one method)."
 AUGMENTATIONS = tuple(POLICIES)
@@ -79,7 +79,8 @@ class Augmenter:
         self.mixup, self.cutmix = layers.MixUp(alpha=0.2, seed=seed + 3), layers.CutMix(factor=1.0, seed=seed + 4)
         self.randaugment = layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.5, seed=seed + 5)
         self.augmix = layers.AugMix(value_range=(0, 255), seed=seed + 6)
-        self._colour_graph = _compiled(self.colour)
+        self.erasing = layers.RandomErasing(factor=0.5, value_range=(0, 255), seed=seed + 7)  # Zhong et al. 2017: random patches
+        self._colour_graph, self._erase_graph = _compiled(self.colour), _compiled(self.erasing)
 
     def __call__(self, images, labels):
         from keras import ops
@@ -96,6 +97,7 @@ class Augmenter:
         return np.clip(np.rint(ops.convert_to_numpy(f)), 0, 255).astype(np.uint8), y
 
     def _colour(self, f, y): return self._colour_graph(f), y  # zoom, brightness, contrast
+    def _erase(self, f, y): return self._erase_graph(f), y  # a random patch of noise on some images: occlusion in general
     def _randaugment(self, f, y): return self.randaugment(f, training=True), y
     def _augmix(self, f, y):  # Keras' AugMix draws its operations from Python's global `random`: seed it, then put it back
         state = random.getstate(); random.seed(int(self.rng.integers(2**31)))
