@@ -50,7 +50,7 @@ POLICIES = {
 }
 "Augmentation policy → its stages, applied in this order. A new policy is one row (and a new stage one method)."
 AUGMENTATIONS = tuple(POLICIES)
-SHIFT_STAGES = ("stain", "optics", "exposure")
+SHIFT_STAGES = POLICY_FAMILIES
 "Stages that draw from the shift suite's policy families (`wbc_nb.evaluate.POLICY_FAMILIES`), each image with probability `shift_p`."
 
 def _views(images, rng):

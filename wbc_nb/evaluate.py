@@ -209,15 +209,15 @@ def shift_summary(shifted: dict) -> dict:
     return {"families": fam, "held_out_macro_f1": mean(HELD_OUT_FAMILIES), "policy_families_macro_f1": mean(POLICY_FAMILIES),
             "weakest_held_out": {"family": weakest, "severity_2_macro_f1": fam[weakest]["2"]} if weakest else None}
 
-def evaluate(model, images, labels, shifted: bool = True, seed: int = 0, batch_size: int = 128, kinds=None) -> dict:
-    """Metrics on `images` and, with `shifted`, macro-F1 and accuracy under every corruption (or `kinds`) and severity,
+def evaluate(model, images, labels, shifted: bool = True, seed: int = 0, batch_size: int = 128) -> dict:
+    """Metrics on `images` and, with `shifted`, macro-F1 and accuracy under every corruption and severity,
     summarised by family (`shift_summary`). `shifted_macro_f1`, the headline, is the held-out families' mean."""
     images, labels = np.asarray(images), np.asarray(labels)
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
     out = {"clean": classification_metrics(labels, _predict(model, images, batch_size).argmax(axis=1))}
     if shifted:
         out["shifted"] = {}
-        for kind in (kinds or CORRUPTIONS):
+        for kind in CORRUPTIONS:
             out["shifted"][kind] = {}
             for s in (1, 2, 3):
                 m = classification_metrics(labels, _predict(model, corrupt(images, kind, s, seed), batch_size).argmax(axis=1))
