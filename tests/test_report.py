@@ -189,3 +189,25 @@ def test_every_chapter_checks_its_parameters_right_after_them(name):
     check = nb.cells[at + 1].source
     assert "check_parameters(" in check, f"{name}: the cell after the parameters does not check them"
     assert all(f"{p}={p}" in check for p in notebook_parameters(chapters()[name])), f"{name}: a parameter goes unchecked"
+
+
+def test_augmentation_choice_is_made_by_the_short_fine_tunes(smoke_run):
+    aug = json.loads((smoke_run / "artifacts" / "augmentation_metrics.json").read_text())
+    params = json.loads((smoke_run / "run.json").read_text())["notebooks"]["07_augmentation"]["parameters"]
+    e2e = {r["policy"]: r for r in aug["end_to_end"]}
+    assert list(e2e) == params["finetune_policies"] and aug["method"].startswith("short fine-tunes")
+    assert aug["best"] == max(e2e, key=lambda p: e2e[p]["selection macro-F1"])  # the rule reads the fine-tuned networks
+    for r in e2e.values():
+        assert 0 <= r["held-out shifted macro-F1"] <= 1 and 0 <= r["balanced test macro-F1"] <= 1
+    assert set(aug["end_to_end_families"]) == set(e2e)
+    head = json.loads((smoke_run / "artifacts" / "head_metrics.json").read_text())
+    assert head["choice"]["augment"] == aug["best"]  # and the next chapter fine-tunes with it
+
+
+def test_outlier_detector_looks_at_its_analysis_size(smoke_run, tmp_path):
+    out = _copy_run(smoke_run, tmp_path)
+    run_report("smoke", data=str(SAMPLE), out=out, only=["02_outliers"], params={"image_size": 64}, progress=False, force=True)
+    nb = nbformat.read(out / "notebooks" / "02_outliers.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "320 cells seen at 96 px" in text  # the 64 px working set, judged at the rules' own size
+    assert json.loads((out / "artifacts" / "clean_dataset.json").read_text())["image_size"] == 64
