@@ -16,8 +16,8 @@ from .core import CLASSES, WBCError
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'PHOTO_POOLS', 'JUNK_KINDS', 'RULES', 'photo_library', 'Planted', 'junk_picture', 'jittered_copy',
            'plant_junk', 'dhash', 'duplicate_groups', 'unit_rows', 'reference_cells', 'knn_distance', 'border_texture',
-           'typicality_z', 'hash_duplicates', 'cell_likeness', 'unusual_groups', 'find_outliers', 'detection_scores',
-           'planted_features', 'outlier_grid', 'remove_outliers']
+           'typicality_z', 'hash_duplicates', 'cell_likeness', 'unusual_groups', 'among_junk', 'find_outliers',
+           'detection_scores', 'planted_features', 'outlier_grid', 'remove_outliers']
 
 # %% ../nbs/02_outliers.ipynb #8d0e4cac
 SKIMAGE_PHOTOS = ["astronaut", "brick", "camera", "cat", "checkerboard", "clock", "coffee", "coins", "colorwheel",
@@ -199,8 +199,8 @@ def typicality_z(distances: np.ndarray, reference_distances: np.ndarray) -> np.n
 
 # %% ../nbs/02_outliers.ipynb #77295c2c
 RULES = {"not_a_cell": ((9.0, 6.0), (6.0, 20.0), (12.0, float("-inf"))), "unusual": (4.0, 4.0),
-         "group_radius": 0.1, "group_size": 3, "k": 5, "hash_distance": 4, "min_copies": 3}
-"The detector's rules: (embedding z, border z) corners, the tight-group rule, and the duplicate rules (tuned on pool A)."
+         "group_radius": 0.1, "group_size": 3, "neighbours": (6, 4), "k": 5, "hash_distance": 4, "min_copies": 3}
+"The detector's rules: (embedding z, border z) corners, the tight-group rule, neighbour propagation (k, how many flagged) and the duplicate rules (tuned on pool A)."
 
 def hash_duplicates(images, labels, max_distance: int = 4, min_copies: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Per row: (duplicate group size, copies carry conflicting labels, repeated `min_copies` times or more)."
@@ -226,11 +226,22 @@ def unusual_groups(features, unusual: np.ndarray, radius: float = 0.1, size: int
     out[rows[np.array([len(n) for n in near]) >= size]] = True
     return out
 
+def among_junk(features, junk: np.ndarray, k: int = 6, need: int = 4) -> np.ndarray:
+    "Rows not in `junk` (bool) with at least `need` of their `k` nearest other rows (cosine) in it: neighbour propagation."
+    from sklearn.neighbors import NearestNeighbors
+    junk, out = np.asarray(junk, bool), np.zeros(len(junk), bool)
+    if junk.sum() < need or len(junk) <= k: return out
+    x = unit_rows(np.asarray(features, "float32"))
+    idx = NearestNeighbors(n_neighbors=k + 1, metric="cosine").fit(x).kneighbors(x, return_distance=False)
+    others = np.array([[j for j in row if j != i][:k] for i, row in enumerate(idx)])  # the row itself does not count
+    return ~junk & (junk[others].sum(1) >= need)
+
 def find_outliers(images, labels, features: np.ndarray | None = None, reference=None, reference_features=None,
                   backbone: str = "efficientnet_lite0", weights: str | None = "imagenet", dataset_hash: str | None = None,
                   batch_size: int = 64, rules: dict | None = None, progress: bool = True) -> pd.DataFrame:
     """Flag duplicates with conflicting labels, repeated images, images unlike the blood cells of `reference` (a
-    `WBCDataset` of clean cells; default `reference_cells`) and tight groups of unusual images."""
+    `WBCDataset` of clean cells; default `reference_cells`), tight groups of unusual images, and rows whose nearest
+    neighbours are mostly flagged already."""
     from wbc_nb.backbones import extract_features
     images, labels, rules = np.asarray(images), np.asarray(labels), {**RULES, **(rules or {})}
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
@@ -252,6 +263,9 @@ def find_outliers(images, labels, features: np.ndarray | None = None, reference=
     unusual = (ze > rules["unusual"][0]) & (zt > rules["unusual"][1])
     grouped = unusual_groups(features, unusual, rules["group_radius"], rules["group_size"]) & (reason == "")
     reason[grouped] = "a tight group of unusual images"; score[grouped] = ze[grouped]
+    junk = (reason != "") & ~conflict  # what the rules above call junk; a conflicting duplicate is a real cell
+    near = among_junk(features, junk, *rules["neighbours"]) & (reason == "")
+    reason[near] = "among flagged images"; score[near] = ze[near]
     rows = np.flatnonzero(reason != "")
     return pd.DataFrame({"row": rows, "reason": reason[rows].astype(str), "score": score[rows]})
 
