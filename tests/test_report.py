@@ -193,9 +193,10 @@ def test_every_chapter_checks_its_parameters_right_after_them(name):
 
 def test_augmentation_choice_is_made_by_the_short_fine_tunes(smoke_run):
     aug = json.loads((smoke_run / "artifacts" / "augmentation_metrics.json").read_text())
-    params = json.loads((smoke_run / "run.json").read_text())["notebooks"]["07_augmentation"]["parameters"]
+    params = {**notebook_parameters(chapters()["07_augmentation"]),
+              **json.loads((smoke_run / "run.json").read_text())["notebooks"]["07_augmentation"]["parameters"]}
     e2e = {r["policy"]: r for r in aug["end_to_end"]}
-    assert list(e2e) == params["finetune_policies"] and aug["method"].startswith("short fine-tunes")
+    assert params["finetune_policies"] and list(e2e) == params["finetune_policies"] and aug["method"].startswith("short fine-tunes")
     assert aug["best"] == max(e2e, key=lambda p: e2e[p]["selection macro-F1"])  # the rule reads the fine-tuned networks
     for r in e2e.values():
         assert 0 <= r["held-out shifted macro-F1"] <= 1 and 0 <= r["balanced test macro-F1"] <= 1
