@@ -53,7 +53,7 @@ def test_library_and_test_cells_are_folded_or_hidden(site):
 def test_no_warning_traceback_or_progress_bar_on_any_page(site):
     for name, text in pages(site).items():
         visible = prose(text)
-        for word in ("Traceback", "Warning", "WARNING", "IProgress", "━"):
+        for word in ("Traceback", "Warning", "WARNING", "IProgress", "━", "Author name not set"):
             assert word not in visible, f"{name}: {word!r} outside code"
 
 

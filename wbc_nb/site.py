@@ -13,7 +13,8 @@ from .results import run_record
 
 # %% auto #0
 __all__ = ['STALE_NOTE', 'cell_directives', 'clean_stream', 'site_cell', 'site_page', 'summary_first', 'mark_stale',
-           'nbformat_copy', 'sphinx_conf', 'api_page', 'render_site_sphinx', 'render_site_quarto', 'build_site']
+           'nbformat_copy', 'settings_author', 'sphinx_conf', 'api_page', 'render_site_sphinx', 'render_site_quarto',
+           'build_site']
 
 # %% ../nbs/95_site.ipynb #c9cb8150
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*?)\s*$")
@@ -127,11 +128,17 @@ _CSS = """
 figcaption { font-size: .9rem; }
 """
 
-def sphinx_conf(config: dict, footer: str) -> str:
-    "Text of `conf.py` for the site described by `_quarto.yml` (`config`)."
+def settings_author(root: Path) -> str:
+    "The `author` of `settings.ini` (nbdev's project settings), or empty."
+    import configparser
+    cfg = configparser.ConfigParser(); cfg.read(Path(root) / "settings.ini")
+    return cfg.get("DEFAULT", "author", fallback="")
+
+def sphinx_conf(config: dict, footer: str, author: str = "") -> str:
+    "Text of `conf.py` for the site described by `_quarto.yml` (`config`); `author` is the byline (default: the title)."
     title = config.get("website", {}).get("title", "Report")
     settings = {
-        "project": title, "html_title": title, "root_doc": "index",
+        "project": title, "author": author or title, "html_title": title, "root_doc": "index",
         "extensions": ["myst_nb", "sphinx.ext.autodoc"],
         "nb_execution_mode": "off", "nb_output_stderr": "remove", "nb_merge_streams": True,
         "nb_render_markdown_format": "myst",  # computed prose may hold tables
@@ -196,7 +203,7 @@ def render_site_sphinx(run_dir, out, root=None) -> Path:
             nbformat.write(nb, src / f"{name}.ipynb")
         (src / "api.md").write_text(api_page(root))
         (src / "_static" / "wbc.css").write_text(_CSS)
-        (src / "conf.py").write_text(sphinx_conf(config, _footer(run_dir, run)))
+        (src / "conf.py").write_text(sphinx_conf(config, _footer(run_dir, run), settings_author(root)))
         cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-d", str(stage / "doctrees"), str(src), str(html_dir)]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
         if done.returncode != 0: raise WBCError(f"sphinx-build failed:\n{done.stderr[-3000:]}")
