@@ -98,6 +98,12 @@ class ChapterData:
     def class_weights(self) -> dict:
         from wbc_nb.imbalance import class_weights
         return class_weights(self.dataset.labels[self.split["train"]])
+    def train_subset(self, n: int, seed: int = 42) -> np.ndarray:
+        "A class-stratified draw of `n` training rows, the same for the same seed; all of them when `n` is 0 or not smaller."
+        tr = self.split["train"]
+        if not n or n >= len(tr): return tr
+        from sklearn.model_selection import train_test_split
+        return train_test_split(tr, train_size=n, stratify=self.dataset.labels[tr], random_state=seed)[0]
 
 def chapter_data(run_dir, data, image_size: int, max_per_class: int, test_per_class: int, val_fraction: float = 0.15,
                  seed: int = 42) -> ChapterData:
