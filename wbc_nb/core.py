@@ -148,7 +148,7 @@ PARAMETER_RULES = {
     "tta_views": _list_of(((lambda v: _is_int(v) and 0 <= v <= 7), "dihedral view numbers 0-7")),
     "reference": ((lambda v: isinstance(v, str)), "a path (text), or empty"),
     "grid_kinds": _list_of(_names_in("outliers", "JUNK_KINDS", "the kinds of planted junk")), "grid_copies": _list_of(_int(1)),
-    "grid_contamination": _list_of(_frac(True, True)), "grid_sizes": _list_of(_int(0)),
+    "grid_contamination": _list_of(_frac(True, True)), "grid_sizes": _list_of(_int(0)), "grid_draws": _int(1),
     "distribute": ((lambda v: v in ("auto", "off") or (_is_int(v) and v >= 1)), "'auto', 'off' or a number of devices ≥ 1"),
 }
 "Parameter name → (check, what it expects): the rules every chapter's parameters are held to."

@@ -290,26 +290,36 @@ def planted_features(bench: Planted, features: np.ndarray, backbone: str = "effi
 
 def outlier_grid(dataset, features, reference, reference_features, pool: str = "B", kinds=JUNK_KINDS, copies=(1, 5),
                  contamination=(0.05,), sizes=(0,), n_mislabelled: int = 10, seed: int = 0, backbone: str = "efficientnet_lite0",
-                 weights: str | None = "imagenet", batch_size: int = 64, progress: bool = True) -> pd.DataFrame:
-    "Precision and recall of `find_outliers` on junk from photo `pool`, one row per grid cell (size 0: all rows)."
+                 weights: str | None = "imagenet", batch_size: int = 64, draws: int = 1, progress: bool = True) -> pd.DataFrame:
+    """Precision and recall of `find_outliers` on junk from photo `pool`, one row per grid cell (size 0: all rows).
+    A cell smaller than the dataset is measured on `draws` independent draws of rows and junk, its counts pooled;
+    `worst_precision` and `worst_recall` are its weakest single draw."""
     from tqdm import tqdm
+    if draws < 1: raise WBCError(f"draws={draws}: must be at least 1")
     rng = np.random.default_rng(seed)
     cells, out = [(s, k, c, f) for s in sizes for k in kinds for c in copies for f in contamination], []
-    subsets = {}
-    for size in sizes:
+    def subset(size):
         per_class = size // len(CLASSES)
-        subsets[size] = (np.arange(len(dataset.labels)) if not size or size >= len(dataset.labels) else
-                         np.sort(np.concatenate([rng.choice(np.flatnonzero(dataset.labels == c), min(per_class, int((dataset.labels == c).sum())),
-                                                            replace=False) for c in range(len(CLASSES))])))
+        return (np.arange(len(dataset.labels)) if not size or size >= len(dataset.labels) else
+                np.sort(np.concatenate([rng.choice(np.flatnonzero(dataset.labels == c), min(per_class, int((dataset.labels == c).sum())),
+                                                   replace=False) for c in range(len(CLASSES))])))
+    subsets = {size: [subset(size) for _ in range(1 if not size or size >= len(dataset.labels) else draws)] for size in sizes}
     for i, (size, kind, n_copies, share) in enumerate(tqdm(cells, desc=f"outlier grid, pool {pool}", disable=not progress)):
-        rows = subsets[size]
-        bench = plant_junk(dataset.images[rows], dataset.labels[rows], kind, n_copies, share, PHOTO_POOLS[pool],
-                           n_mislabelled=min(n_mislabelled, max(2, len(rows) // 100)), seed=seed + 1 + i)
-        f = planted_features(bench, features[rows], backbone, weights, batch_size)
-        t0 = time.perf_counter()
-        found = find_outliers(bench.images, bench.labels, f, reference, reference_features)
-        out.append({"pool": pool, "rows": int(len(rows)), "kind": kind, "copies": n_copies, "contamination": share,
-                    **detection_scores(found.row, bench.target), "seconds": round(time.perf_counter() - t0, 2)})
+        flagged, target, per_draw, seconds = [], [], [], 0.0
+        for d, rows in enumerate(subsets[size]):
+            bench = plant_junk(dataset.images[rows], dataset.labels[rows], kind, n_copies, share, PHOTO_POOLS[pool],
+                               n_mislabelled=min(n_mislabelled, max(2, len(rows) // 100)), seed=seed + 1 + i + 1000 * d)
+            f = planted_features(bench, features[rows], backbone, weights, batch_size)
+            t0 = time.perf_counter()
+            found = find_outliers(bench.images, bench.labels, f, reference, reference_features)
+            seconds += time.perf_counter() - t0
+            per_draw.append(detection_scores(found.row, bench.target))
+            hit = np.zeros(len(bench.target), bool); hit[found.row.to_numpy(int)] = True
+            flagged.append(hit); target.append(bench.target)
+        pooled = detection_scores(np.flatnonzero(np.concatenate(flagged)), np.concatenate(target))
+        out.append({"pool": pool, "rows": int(len(subsets[size][0])), "kind": kind, "copies": n_copies, "contamination": share,
+                    **pooled, "draws": len(per_draw), "worst_precision": min(s["precision"] for s in per_draw),
+                    "worst_recall": min(s["recall"] for s in per_draw), "seconds": round(seconds / len(per_draw), 2)})
     return pd.DataFrame(out)
 
 # %% ../nbs/02_outliers.ipynb #b98d7878
