@@ -104,6 +104,12 @@ class ChapterData:
         if not n or n >= len(tr): return tr
         from sklearn.model_selection import train_test_split
         return train_test_split(tr, train_size=n, stratify=self.dataset.labels[tr], random_state=seed)[0]
+    def selection_set(self, seed: int = 42) -> tuple:
+        """What every choice of the modelling chapters reads: the clean validation images followed by each under one
+        random policy-family shift (`wbc_nb.evaluate.shifted_validation`, seed + 1), and their labels."""
+        from wbc_nb.evaluate import shifted_validation
+        va = self.split["val"]
+        return shifted_validation(self.dataset.images[va], self.dataset.labels[va], seed + 1)
 
 def chapter_data(run_dir, data, image_size: int, max_per_class: int, test_per_class: int, val_fraction: float = 0.15,
                  seed: int = 42) -> ChapterData:
