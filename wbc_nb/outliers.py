@@ -298,12 +298,13 @@ def outlier_grid(dataset, features, reference, reference_features, pool: str = "
     if draws < 1: raise WBCError(f"draws={draws}: must be at least 1")
     rng = np.random.default_rng(seed)
     cells, out = [(s, k, c, f) for s in sizes for k in kinds for c in copies for f in contamination], []
+    def whole(size): return not size or size >= len(dataset.labels)  # the whole dataset: one draw, nothing random
     def subset(size):
+        if whole(size): return np.arange(len(dataset.labels))
         per_class = size // len(CLASSES)
-        return (np.arange(len(dataset.labels)) if not size or size >= len(dataset.labels) else
-                np.sort(np.concatenate([rng.choice(np.flatnonzero(dataset.labels == c), min(per_class, int((dataset.labels == c).sum())),
-                                                   replace=False) for c in range(len(CLASSES))])))
-    subsets = {size: [subset(size) for _ in range(1 if not size or size >= len(dataset.labels) else draws)] for size in sizes}
+        return np.sort(np.concatenate([rng.choice(np.flatnonzero(dataset.labels == c), min(per_class, int((dataset.labels == c).sum())),
+                                                  replace=False) for c in range(len(CLASSES))]))
+    subsets = {size: [subset(size) for _ in range(1 if whole(size) else draws)] for size in sizes}
     for i, (size, kind, n_copies, share) in enumerate(tqdm(cells, desc=f"outlier grid, pool {pool}", disable=not progress)):
         flagged, target, per_draw, seconds = [], [], [], 0.0
         for d, rows in enumerate(subsets[size]):
