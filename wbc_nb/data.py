@@ -20,8 +20,8 @@ from .core import (CLASSES, CLASS_FOLDERS, WBCError, atomic_path, cache_dir, pro
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'PREPROCESS', 'PREPROCESS_VERSION', 'PBC_URL', 'PBC_DOI', 'PBC_IMAGES', 'find_data', 'list_folder',
            'to_square', 'read_image', 'check_arrays', 'load_npz', 'WBCDataset', 'open_dataset', 'build_dataset',
-           'subset_dataset', 'save_dataset_artifact', 'load_run_dataset', 'download_pbc', 'check_pbc_archive',
-           'stored_hash', 'build_npz', 'main']
+           'subset_dataset', 'save_dataset_artifact', 'load_run_dataset', 'resize_run_dataset', 'download_pbc',
+           'check_pbc_archive', 'stored_hash', 'build_npz', 'main']
 
 # %% ../nbs/01_data.ipynb #6243cec8
 def find_data(data: str | os.PathLike | None = None) -> Path:
@@ -143,6 +143,7 @@ class WBCDataset:
     content_hash: str        # hash of (md5, label) rows + preprocessing; keys every later cache
     source: str = ""         # where it was built from
     cache_file: str = ""     # the cached .npz, when there is one
+    same_rows_as: str = ""   # content hash of the same rows, in the same order, at another image size (a run's set, resized)
     def __len__(self): return len(self.labels)
     def __repr__(self):
         return f"WBCDataset({len(self)} images {self.images.shape[1:]}, hash {self.content_hash}, from {self.source})"
@@ -262,14 +263,28 @@ def save_dataset_artifact(ds: WBCDataset, run_dir, name: str = "dataset", **info
 
 def load_run_dataset(run_dir="", data=None, image_size: int = 96, max_per_class: int = 0,
                      artifact: str = "dataset") -> WBCDataset:
-    """The dataset recorded in `run_dir/artifacts/ARTIFACT.json` when it matches `image_size`
-    (`dataset`: built by the data chapter; `clean_dataset`: after outlier removal), else built now."""
+    """The dataset recorded in `run_dir/artifacts/ARTIFACT.json` (`dataset`: built by the data chapter; `clean_dataset`:
+    after outlier removal); at another `image_size`, its rows rebuilt at that size (`resize_run_dataset`); else built now."""
     info = read_artifact(run_dir, artifact)
-    if info is not None:
-        if info.get("image_size") == image_size and info.get("cache_file") and Path(info["cache_file"]).exists():
-            ds = open_dataset(info["cache_file"])
-            if ds.content_hash == info["content_hash"]: return ds
+    if info is not None and info.get("cache_file") and Path(info["cache_file"]).exists():
+        ds = open_dataset(info["cache_file"])
+        if ds.content_hash == info["content_hash"]:
+            return ds if info.get("image_size") == image_size else resize_run_dataset(ds, data or info.get("source"), image_size, max_per_class)
     return build_dataset(data, image_size, max_per_class)
+
+def resize_run_dataset(ds: WBCDataset, data, image_size: int, max_per_class: int = 0) -> WBCDataset:
+    """The rows of `ds`, in its order, decoded again from the original images at `image_size` (a chapter that works at
+    another size than the run, e.g. the final model at a larger one): the run's cleaning and split hold for it, and
+    `same_rows_as` names `ds` so that `load_split` accepts the run's split."""
+    full = build_dataset(data, image_size, max_per_class)
+    where = {(s, m): i for i, (s, m) in enumerate(zip(full.manifest.source, full.manifest.md5))}
+    missing = [s for s, m in zip(ds.manifest.source, ds.manifest.md5) if (s, m) not in where]
+    if missing:
+        raise WBCError(f"the run's working set has {len(missing)} image(s) that {full.source} (max_per_class={max_per_class}) "
+                       f"does not, e.g. {missing[0]}: rebuild at {image_size} px from the data the run was made with")
+    out = subset_dataset(full, [where[k] for k in zip(ds.manifest.source, ds.manifest.md5)])
+    out.same_rows_as = ds.content_hash
+    return out
 
 # %% ../nbs/01_data.ipynb #be743a56
 PBC_URL = "https://data.mendeley.com/public-api/zip/snkd93bnjr/download/1"

@@ -216,20 +216,28 @@ def run_lock(run_dir: Path):
     try: yield run_dir / ".lock"
     finally: f.close()
 
-def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved: dict, force: bool):
-    "Refuse to mix two runs in one folder: another profile, or a profile-wide value that differs from the kept chapters'."
-    kept = {nb: e for nb, e in old.get("notebooks", {}).items() if nb not in resolved}
+def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved: dict, overrides: dict, force: bool):
+    """Refuse to mix two runs in one folder: another profile, or a profile-wide value that a re-run changes. Each chapter
+    keeps the value it ran with (a profile may give one chapter its own, e.g. the final model's larger `image_size`);
+    a chapter new to the folder may not take, through `-p`, a value the kept chapters did not use."""
+    ran = old.get("notebooks", {})
+    kept = {nb: e for nb, e in ran.items() if nb not in resolved}
     if force or not kept: return
     hint = "run into a new folder with --out, or replace this run's values with --force"
     if old.get("profile") != profile:
         raise WBCError(f"{run_dir} holds a run of profile {old.get('profile')!r}, not {profile!r}; {hint}")
+    def value(params: dict, name: str):
+        v = params.get(name)
+        return v if isinstance(v, (str, int, float)) else None
     for name in sorted({*prof["all"], "data"}):
-        new = {p[name] for p in resolved.values() if name in p and isinstance(p[name], (str, int, float))}
-        was = {e["parameters"][name] for e in kept.values() if name in e.get("parameters", {})
-               and isinstance(e["parameters"][name], (str, int, float))}
-        if new and was and new != was:
-            raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r}; this run asks for {name}={sorted(new)[0]!r}, "
-                           f"which the other chapters of the folder did not use; {hint}")
+        used = {value(e.get("parameters", {}), name) for e in kept.values()} - {None}
+        for nb, params in resolved.items():
+            new = value(params, name)
+            if nb in ran: was = {value(ran[nb].get("parameters", {}), name)} - {None}
+            else: was = used if name in overrides else set()
+            if new is not None and was and new not in was:
+                raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r} for {nb}; this run asks for {name}={new!r}, "
+                               f"which would mix two runs in one folder; {hint}")
 
 def plan_run(every: dict[str, Path], resolved: dict[str, dict], old: dict, run_dir: Path, library: str) -> list[dict]:
     """What a run does with each chapter, in run order: `run` the selected ones whose key changed, `skip` those up to
@@ -294,7 +302,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
     with run_lock(run_dir):
         run_json = run_dir / "run.json"
         old_record = json.loads(run_json.read_text()) if run_json.exists() else {}
-        _check_same_run(run_dir, old_record, profile, prof, resolved, force)
+        _check_same_run(run_dir, old_record, profile, prof, resolved, overrides, force)
         old = old_record.get("notebooks", {})
         plan = plan_run(every, resolved, old, run_dir, library_fingerprint(root))
         if dry_run: return plan

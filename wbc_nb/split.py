@@ -66,11 +66,11 @@ def save_split(path, split: dict, content_hash: str, **params) -> Path:
                              **{k: np.asarray(v).astype(int).tolist() for k, v in split.items()}})
 
 def load_split(path, dataset) -> dict[str, np.ndarray]:
-    "Read a split saved by `save_split`; refuse it unless it was made for this `dataset`."
+    "Read a split saved by `save_split`; refuse it unless it was made for this `dataset` (or its rows at another size)."
     path = Path(path)
     if not path.exists(): raise WBCError(f"{path}: no such split file")
     info = json.loads(path.read_text())
-    if info.get("content_hash") != dataset.content_hash:
+    if info.get("content_hash") not in (dataset.content_hash, dataset.same_rows_as):
         raise WBCError(f"{path}: split made for dataset {info.get('content_hash')}, not for this one ({dataset.content_hash})")
     out = {k: np.asarray(info[k], dtype=np.int64) for k in ("train", "val", "test")}
     if max(int(v.max(initial=-1)) for v in out.values()) >= len(dataset):
