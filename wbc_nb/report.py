@@ -216,28 +216,23 @@ def run_lock(run_dir: Path):
     try: yield run_dir / ".lock"
     finally: f.close()
 
-def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved: dict, overrides: dict, force: bool):
-    """Refuse to mix two runs in one folder: another profile, or a profile-wide value that a re-run changes. Each chapter
-    keeps the value it ran with (a profile may give one chapter its own, e.g. the final model's larger `image_size`);
-    a chapter new to the folder may not take, through `-p`, a value the kept chapters did not use."""
-    ran = old.get("notebooks", {})
-    kept = {nb: e for nb, e in ran.items() if nb not in resolved}
+def _check_same_run(run_dir: Path, old: dict, profile: str, prof: dict, resolved: dict, force: bool):
+    """Refuse to mix two runs in one folder: another profile, or a profile-wide value that differs from the kept chapters'.
+    A chapter the profile gives its own value of such a parameter (the `cpu` final model's larger `image_size`) is
+    left out of the comparison on both sides: the profile decided it."""
+    kept = {nb: e for nb, e in old.get("notebooks", {}).items() if nb not in resolved}
     if force or not kept: return
     hint = "run into a new folder with --out, or replace this run's values with --force"
     if old.get("profile") != profile:
         raise WBCError(f"{run_dir} holds a run of profile {old.get('profile')!r}, not {profile!r}; {hint}")
-    def value(params: dict, name: str):
-        v = params.get(name)
-        return v if isinstance(v, (str, int, float)) else None
+    def values(chapters: dict, name: str) -> set:
+        own = lambda nb: name in ((prof.get("notebooks") or {}).get(nb) or {})
+        return {p[name] for nb, p in chapters.items() if not own(nb) and isinstance(p.get(name), (str, int, float))}
     for name in sorted({*prof["all"], "data"}):
-        used = {value(e.get("parameters", {}), name) for e in kept.values()} - {None}
-        for nb, params in resolved.items():
-            new = value(params, name)
-            if nb in ran: was = {value(ran[nb].get("parameters", {}), name)} - {None}
-            else: was = used if name in overrides else set()
-            if new is not None and was and new not in was:
-                raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r} for {nb}; this run asks for {name}={new!r}, "
-                               f"which would mix two runs in one folder; {hint}")
+        new, was = values(resolved, name), values({nb: e.get("parameters", {}) for nb, e in kept.items()}, name)
+        if new and was and new != was:
+            raise WBCError(f"{run_dir} was made with {name}={sorted(was)[0]!r}; this run asks for {name}={sorted(new)[0]!r}, "
+                           f"which the other chapters of the folder did not use; {hint}")
 
 def plan_run(every: dict[str, Path], resolved: dict[str, dict], old: dict, run_dir: Path, library: str) -> list[dict]:
     """What a run does with each chapter, in run order: `run` the selected ones whose key changed, `skip` those up to
@@ -302,7 +297,7 @@ def run_report(profile: str = "smoke", data: str | None = None, out: str | os.Pa
     with run_lock(run_dir):
         run_json = run_dir / "run.json"
         old_record = json.loads(run_json.read_text()) if run_json.exists() else {}
-        _check_same_run(run_dir, old_record, profile, prof, resolved, overrides, force)
+        _check_same_run(run_dir, old_record, profile, prof, resolved, force)
         old = old_record.get("notebooks", {})
         plan = plan_run(every, resolved, old, run_dir, library_fingerprint(root))
         if dry_run: return plan
