@@ -79,12 +79,15 @@ def load_split(path, dataset) -> dict[str, np.ndarray]:
 
 # %% ../nbs/03_splitting.ipynb #63d1e5d4
 def load_run_split(run_dir, dataset, test_per_class: int = 100, val_fraction: float = 0.15, seed: int = 42):
-    "The run's split (`artifacts/split.json`) when it was made for `dataset`, else a new one (not saved)."
+    """The run's split (`artifacts/split.json`); with no run folder or no split in it yet, a new one (not saved). A split
+    that does not fit `dataset` is refused, not replaced: a chapter must not test on rows another chapter trained on."""
     from wbc_nb.outliers import dhash, duplicate_groups
     path = artifact_path(run_dir, "split.json")
     if path is not None and path.exists():
         try: return load_split(path, dataset)
-        except WBCError: pass
+        except WBCError as e:
+            raise WBCError(f"{e}: this chapter's working set is not the run's; re-run the folder's chapters from "
+                           "02_outliers on, or run this chapter alone (no run_dir)") from None
     return split_dataset(dataset.labels, duplicate_groups(dhash(dataset.images)), test_per_class, val_fraction, seed)
 
 @dataclass
