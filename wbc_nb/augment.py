@@ -46,6 +46,7 @@ POLICIES = {
     "augmix": ("augmix",),
     "stain": ("views", "stain"),
     "optics": ("views", "optics"),
+    "stain_optics": ("views", "stain", "optics"),
     "robust": ("views", "stain", "optics", "exposure", "colour", "erase"),
 }
 "Augmentation policy → its stages, applied in this order. A new policy is one row (and a new stage one method)."

@@ -133,7 +133,7 @@ _policy = _names_in("augment", "AUGMENTATIONS", "the augmentation policies")
 PARAMETER_RULES = {
     "data": ((lambda v: isinstance(v, str)), "a path (text), or empty"), "run_dir": ((lambda v: isinstance(v, str)), "a folder (text), or empty"),
     "image_size": _int(8), "max_per_class": _int(0), "test_per_class": _int(1), "seed": _int(0), "batch_size": _int(1),
-    "head_epochs": _int(0), "finetune_epochs": _int(0), "grid_epochs": _int(1), "patience": _int(1), "copies": _int(1),
+    "head_epochs": _int(0), "finetune_epochs": _int(0), "average_last": _int(0), "grid_epochs": _int(1), "patience": _int(1), "copies": _int(1),
     "n_mislabelled": _int(0), "timing_images": _int(1), "n_deletion": _int(1), "grid_images": _int(0), "min_map": _int(1),
     "val_fraction": _frac(True, True), "plant_fraction": _frac(True, True), "z_threshold": _positive,
     "dropout": _auto(_frac(False, True)), "unfreeze_fraction": _auto(_frac(False, False)), "finetune_lr": _auto(_positive),

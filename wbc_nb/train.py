@@ -4,7 +4,7 @@
 
 # %% ../nbs/92_train.ipynb #2ca5d085
 from __future__ import annotations
-import contextlib, math, os, time
+import collections, contextlib, math, os, time
 
 import numpy as np
 
@@ -18,8 +18,8 @@ from .augment import Augmenter
 from .imbalance import sample_weights
 
 # %% auto #0
-__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'BestMacroF1', 'training_devices', 'replicated', 'train_classifier',
-           'build_head', 'train_head_on_features', 'copy_head_weights']
+__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'average_weights', 'BestMacroF1', 'training_devices', 'replicated',
+           'train_classifier', 'build_head', 'train_head_on_features', 'copy_head_weights']
 
 # %% ../nbs/92_train.ipynb #a0cb43cd
 def _preprocessing_layers(name: str, x):
@@ -101,13 +101,22 @@ def _weights_copy(model) -> list[np.ndarray]:
     "The model's weights as copies (under JAX a weight's buffer may be reused after the next step)."
     return [np.array(w, copy=True) for w in model.get_weights()]
 
+def average_weights(copies: list[list[np.ndarray]]) -> list[np.ndarray]:
+    "The element-wise mean of several copies of a model's weights; a non-float variable (a counter) keeps its last value."
+    if not copies: raise WBCError("average_weights: no weights to average")
+    return [np.mean(ws, axis=0).astype(ws[-1].dtype) if np.issubdtype(ws[-1].dtype, np.floating) else ws[-1]
+            for ws in zip(*copies)]
+
 class BestMacroF1(keras.callbacks.Callback):
-    "After each epoch: validation macro-F1 into the logs; stop after `patience` epochs without a gain; restore the best."
-    def __init__(self, x_val, y_val, patience: int = 3, batch_size: int = 128, start: tuple | None = None):
+    """After each epoch: validation macro-F1 into the logs; stop after `patience` epochs without a gain; restore the best.
+    With `average_last` ≥ 2 the mean weights of the last epochs run are one more candidate (`self.average` says how it scored)."""
+    def __init__(self, x_val, y_val, patience: int = 3, batch_size: int = 128, start: tuple | None = None,
+                 average_last: int = 0):
         super().__init__()
         self.x_val, self.y_val, self.patience, self.batch_size = x_val, np.asarray(y_val), patience, batch_size
         self.best, self.best_weights = start if start is not None else (-1.0, None)
-        self.wait, self.best_epoch = 0, -1
+        self.wait, self.best_epoch, self.average = 0, -1, None
+        self.recent = collections.deque(maxlen=max(int(average_last), 1)) if average_last and average_last >= 2 else None
     def score(self, model) -> float:
         from sklearn.metrics import f1_score
         pred = _predict_evenly(model, self.x_val, self.batch_size).argmax(1)
@@ -115,11 +124,19 @@ class BestMacroF1(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         f1 = self.score(self.model)
         if logs is not None: logs["val_macro_f1"] = f1
+        if self.recent is not None: self.recent.append(_weights_copy(self.model))
         if f1 > self.best: self.best, self.best_weights, self.wait, self.best_epoch = f1, _weights_copy(self.model), 0, epoch
         else:
             self.wait += 1
             if self.wait >= self.patience: self.model.stop_training = True
     def on_train_end(self, logs=None):
+        if self.recent is not None and len(self.recent) >= 2:
+            mean = average_weights(list(self.recent))
+            self.model.set_weights(mean)
+            f1, best_single = self.score(self.model), self.best
+            self.average = {"epochs": len(self.recent), "val_macro_f1": f1, "best_single": best_single, "kept": f1 > best_single}
+            if f1 > best_single: self.best, self.best_weights = f1, mean
+            self.recent.clear()
         if self.best_weights is not None: self.model.set_weights(self.best_weights)
 
 # %% ../nbs/92_train.ipynb #c9ce272d
@@ -155,30 +172,39 @@ def _copy_variables(source: keras.Model, target: keras.Model):
         b.assign(np.array(a, copy=True))  # a copy: JAX may reuse a variable's buffer after a training step
 
 # %% ../nbs/92_train.ipynb #858f82af
-def _fit(model, train, val, epochs, lr, patience, batch_size, phase, verbose, schedule="constant", start=None, devices=None):
+def _fit(model, train, val, epochs, lr, patience, batch_size, phase, verbose, schedule="constant", start=None, devices=None,
+         average_last=0):
     if schedule not in ("constant", "cosine"): raise WBCError(f"schedule {schedule!r}: use 'constant' or 'cosine'")
     if schedule == "cosine": lr = keras.optimizers.schedules.CosineDecay(lr, decay_steps=max(1, epochs * len(train)))
     t0 = time.perf_counter()
     with replicated(model, devices) as twin:
         twin.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy", metrics=["accuracy"])
-        stop = BestMacroF1(val[0], val[1], patience, max(batch_size, 128), start)
+        stop = BestMacroF1(val[0], val[1], patience, max(batch_size, 128), start, average_last)
         h = twin.fit(train, epochs=epochs, callbacks=[stop], verbose=verbose, shuffle=False)  # ImageBatches shuffles, seeded
     seconds = time.perf_counter() - t0
     n = len(h.history["loss"])
-    return [{"phase": phase, "epoch": e + 1, "loss": float(h.history["loss"][e]),
-             "val_macro_f1": float(h.history["val_macro_f1"][e]), "seconds": seconds / n} for e in range(n)], stop
+    rows = [{"phase": phase, "epoch": e + 1, "loss": float(h.history["loss"][e]),
+             "val_macro_f1": float(h.history["val_macro_f1"][e]), "seconds": seconds / n} for e in range(n)]
+    if stop.average:  # the mean of the last epochs' weights, scored after the last epoch: one row more, no loss of its own
+        rows.append({"phase": "weight average", "epoch": n, "loss": None, "val_macro_f1": stop.average["val_macro_f1"],
+                     "seconds": 0.0, "averaged_epochs": stop.average["epochs"], "best_single": stop.average["best_single"],
+                     "kept": stop.average["kept"]})
+    return rows, stop
 
 def train_classifier(model, backbone: str, train_images, train_labels, val_images, val_labels, *,
                      head_epochs: int = 5, finetune_epochs: int = 5, head_lr: float = 1e-3, finetune_lr: float = 1e-4,
                      unfreeze_fraction: float = 0.3, batch_size: int = 64, class_weight: dict | None = None,
                      augment: bool | str = True, patience: int = 3, seed: int = 42, freeze_batchnorm: bool = True,
-                     schedule: str = "cosine", devices: list[str] | None = None, verbose: int = 0) -> list[dict]:
+                     schedule: str = "cosine", devices: list[str] | None = None, average_last: int = 0,
+                     verbose: int = 0) -> list[dict]:
     """Two-phase transfer learning of a `build_classifier` model, in place; returns the per-epoch history.
     Phase 1 (head only) is skipped when `head_epochs` is 0 (e.g. after `copy_head_weights`).
     `augment` is a `wbc_nb.augment` policy (True: dihedral views); the fine-tuning learning rate follows
     `schedule` (cosine decay to 0 over `finetune_epochs`, or constant).
     `freeze_batchnorm=False` only for a backbone trained from scratch (weights=None).
-    `devices` (from `training_devices`): train data-parallel over them; `batch_size` is the global batch."""
+    `devices` (from `training_devices`): train data-parallel over them; `batch_size` is the global batch.
+    `average_last` ≥ 2: the mean weights of the last fine-tuning epochs are kept if they beat the best epoch on validation
+    (a "weight average" row in the history says how they scored)."""
     if len(val_labels) == 0: raise WBCError("the validation set is empty: early stopping needs validation images")
     set_seed(seed)
     conv = last_conv_layer(model, backbone)
@@ -193,7 +219,7 @@ def train_classifier(model, backbone: str, train_images, train_labels, val_image
     if finetune_epochs:
         set_trainable(model, unfreeze_fraction, stop_at=conv, freeze_batchnorm=freeze_batchnorm)
         history += _fit(model, train, val, finetune_epochs, finetune_lr, patience, batch_size, "fine-tune", verbose,
-                        schedule, start, devices)[0]
+                        schedule, start, devices, average_last)[0]
     return history
 
 # %% ../nbs/92_train.ipynb #4a9fe91d
