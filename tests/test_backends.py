@@ -25,9 +25,10 @@ from wbc_nb.train import build_classifier, train_classifier
 rng = np.random.default_rng(0)
 x, y = rng.integers(0, 256, (24, 32, 32, 3), dtype=np.uint8), np.arange(24) % 8
 m = build_classifier("efficientnet_lite0", None, 32, dense=(8,))
-h = train_classifier(m, "efficientnet_lite0", x[:16], y[:16], x[16:], y[16:], head_epochs=1, finetune_epochs=1,
-                     batch_size=8, augment="traditional", freeze_batchnorm=False)
-print(keras.backend.backend(), [r["phase"] for r in h], all(np.isfinite(r["loss"]) for r in h))
+h = train_classifier(m, "efficientnet_lite0", x[:16], y[:16], x[16:], y[16:], head_epochs=1, finetune_epochs=2,
+                     batch_size=8, augment="traditional", freeze_batchnorm=False, average_last=2)
+print(keras.backend.backend(), "/".join(r["phase"].replace(" ", "_") for r in h),
+      all(np.isfinite(r["loss"]) for r in h if r["phase"] != "weight average"), h[-1]["averaged_epochs"])
 """
 
 
@@ -51,4 +52,5 @@ def test_tensorflow_model_and_gradcam_match_under_jax(tmp_path):
 
 def test_training_engine_runs_under_jax():
     out = _python(TRAIN, "jax").split()
-    assert out == ["jax", "['head',", "'fine-tune']", "True"], out
+    # both phases, then the mean of the last two fine-tuning epochs' weights scored as one more candidate
+    assert out == ["jax", "head/fine-tune/fine-tune/weight_average", "True", "2"], out
