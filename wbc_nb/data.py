@@ -86,7 +86,7 @@ def to_square(img: Image.Image, size: int = 96) -> np.ndarray:
     return np.asarray(img.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0), dtype=np.uint8)
 
 def read_image(path: str | os.PathLike, size: int = 96) -> tuple[np.ndarray, str, tuple[int, int]]:
-    "Read one image file: (uint8 `size`×`size`×3 array, md5 of the file, original (width, height))."
+    "Read one image file: (a uint8 array of size × size × 3, md5 of the file, original (width, height))."
     import hashlib
     try:
         raw = Path(path).read_bytes()

@@ -81,7 +81,7 @@ def site_page(nb, code_fold: bool = False):
     return nb
 
 def summary_first(cells: list) -> list:
-    "The cells with those tagged `results-summary` moved right under the title (the first cell, when it is a `# ` heading)."
+    "The cells with those tagged `results-summary` moved right under the title (the first cell, when it is a level-1 Markdown heading)."
     summary = [c for c in cells if "results-summary" in c.metadata.get("tags", [])]
     rest = [c for c in cells if c not in summary]
     at = _under_title(rest)

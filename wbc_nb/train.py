@@ -122,6 +122,7 @@ class BestMacroF1(keras.callbacks.Callback):
         pred = _predict_evenly(model, self.x_val, self.batch_size).argmax(1)
         return float(f1_score(self.y_val, pred, average="macro", labels=range(len(CLASSES)), zero_division=0))
     def on_epoch_end(self, epoch, logs=None):
+        "Score the epoch, remember its weights if it is the best so far (and for the average), and stop when patience runs out."
         f1 = self.score(self.model)
         if logs is not None: logs["val_macro_f1"] = f1
         if self.recent is not None: self.recent.append(_weights_copy(self.model))
@@ -130,6 +131,7 @@ class BestMacroF1(keras.callbacks.Callback):
             self.wait += 1
             if self.wait >= self.patience: self.model.stop_training = True
     def on_train_end(self, logs=None):
+        "Score the mean of the last epochs' weights when asked, then leave the best candidate on the model."
         if self.recent is not None and len(self.recent) >= 2:
             mean = average_weights(list(self.recent))
             self.model.set_weights(mean)
