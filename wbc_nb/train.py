@@ -116,7 +116,7 @@ class BestMacroF1(keras.callbacks.Callback):
         self.x_val, self.y_val, self.patience, self.batch_size = x_val, np.asarray(y_val), patience, batch_size
         self.best, self.best_weights = start if start is not None else (-1.0, None)
         self.wait, self.best_epoch, self.average = 0, -1, None
-        self.recent = collections.deque(maxlen=max(int(average_last), 1)) if average_last and average_last >= 2 else None
+        self.recent = collections.deque(maxlen=int(average_last)) if average_last >= 2 else None
     def score(self, model) -> float:
         from sklearn.metrics import f1_score
         pred = _predict_evenly(model, self.x_val, self.batch_size).argmax(1)
@@ -125,8 +125,9 @@ class BestMacroF1(keras.callbacks.Callback):
         "Score the epoch, remember its weights if it is the best so far (and for the average), and stop when patience runs out."
         f1 = self.score(self.model)
         if logs is not None: logs["val_macro_f1"] = f1
-        if self.recent is not None: self.recent.append(_weights_copy(self.model))
-        if f1 > self.best: self.best, self.best_weights, self.wait, self.best_epoch = f1, _weights_copy(self.model), 0, epoch
+        weights = _weights_copy(self.model) if f1 > self.best or self.recent is not None else None  # one copy serves both
+        if self.recent is not None: self.recent.append(weights)
+        if f1 > self.best: self.best, self.best_weights, self.wait, self.best_epoch = f1, weights, 0, epoch
         else:
             self.wait += 1
             if self.wait >= self.patience: self.model.stop_training = True
