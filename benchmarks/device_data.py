@@ -8,28 +8,35 @@ then stores it as WebP at quality 90 (about 7 KB at 240 px against 16 KB for the
 first part until it holds `--first-mib`, the rest into the second (each part one uncompressed `images.zip`, so its size
 on the wire is its size in bytes). `unpack` writes every image as a lossless BMP into
 class folders with a `labels.csv`, a folder `wbc-data build --size SIZE` reads back unchanged (already square, already
-SIZE). The one difference from the original set is WebP's loss, stated by the run that uses it. Never commit either.
+SIZE). The one difference from the original set is WebP's loss: `pack` writes `pack.json` (size, quality, the copies'
+PSNR against the exact decode) beside the labels for the run's summary to state. Never commit the parts.
 """
 from __future__ import annotations
-import argparse, io, os, sys, zipfile
+import argparse, io, json, os, sys, zipfile
 from multiprocessing import Pool
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from PIL import Image
 
+QUALITY = 90
+
 def _encode(job):
+    "An image decoded as the working set decodes it, as WebP bytes, and the PSNR (dB) of the WebP copy against it."
     from wbc_nb.data import read_image
     path, size = job
     img, _, _ = read_image(path, size)
-    buf = io.BytesIO(); Image.fromarray(img).save(buf, "WEBP", quality=90, method=6)
-    return buf.getvalue()
+    buf = io.BytesIO(); Image.fromarray(img).save(buf, "WEBP", quality=QUALITY, method=6)
+    back = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=np.float64)
+    mse = float(((back - img) ** 2).mean())
+    return buf.getvalue(), (10 * np.log10(255 ** 2 / mse) if mse > 0 else float("inf"))
 
 def pack(src, size: int, outs: list[str], first_mib: float, workers: int):
     from wbc_nb.data import list_folder
     src = Path(src); table = list_folder(src)
     with Pool(workers) as pool:
-        blobs = pool.map(_encode, [(src / p, size) for p in table.path], chunksize=64)
+        blobs, psnr = zip(*pool.map(_encode, [(src / p, size) for p in table.path], chunksize=64))
     used, limit = 0, first_mib * 2**20
     for o in outs: Path(o).mkdir(parents=True, exist_ok=True)
     zips = [zipfile.ZipFile(Path(o) / "images.zip", "w", zipfile.ZIP_STORED) for o in outs]
@@ -40,8 +47,13 @@ def pack(src, size: int, outs: list[str], first_mib: float, workers: int):
     for z in zips: z.close()
     labels = table.assign(path=[str(Path(p).with_suffix(".bmp")) for p in table.path])[["path", "label"]]
     labels.to_csv(Path(outs[-1]) / "labels.csv", index=False)
-    print(f"packed {len(table):,} images of {src} at {size} px: {sum(map(len, blobs)) / 2**20:.1f} MiB, "
-          f"{used / 2**20:.1f} MiB in {outs[0]}")
+    finite = [v for v in psnr if np.isfinite(v)]
+    info = {"source": str(src), "images": len(table), "size": size, "format": f"WebP quality {QUALITY}",
+            "mib": sum(map(len, blobs)) / 2**20, "psnr_db_mean": float(np.mean(finite)), "psnr_db_min": float(np.min(finite)),
+            "psnr_against": "the working-set decode (wbc_nb.data.read_image) of each image"}
+    (Path(outs[-1]) / "pack.json").write_text(json.dumps(info, indent=2) + "\n")
+    print(f"packed {len(table):,} images of {src} at {size} px: {info['mib']:.1f} MiB, {used / 2**20:.1f} MiB in {outs[0]}; "
+          f"PSNR of the WebP copies {info['psnr_db_mean']:.1f} dB on average, {info['psnr_db_min']:.1f} dB at worst")
 
 def _decode(job):
     blob, bmp = job

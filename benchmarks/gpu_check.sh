@@ -8,7 +8,8 @@
 # DATA (default ../shared/data/pbc): an image folder or .npz; where the data cannot reach the machine, carry it with
 #   benchmarks/device_data.py (pack here, unpack there) and name the unpacked folder.
 # OUT_DIR (default $OUT, else runs/gpu_check) receives at most four files: run.tar.gz (the run folder without the model
-#   file: run.json, the artifacts' JSON, the executed notebooks), log.txt, timings.txt and summary.json.
+#   file: run.json, the artifacts' JSON, the executed notebooks), log.txt, timings.txt and summary.json (the device,
+#   each stage's time, every fine-tuning epoch read from the streamed log, the final metrics if the chapter finished).
 # Environment: WHEELS (default .whl) holds wheels of what the machine lacks, made beforehand where pip works, e.g. for
 #   a Python 3.12 machine that has numpy, scipy, pandas, scikit-learn, scikit-image, seaborn, h5py, ml-dtypes, rich,
 #   pyyaml, requests, tqdm, click, psutil and pygments already:
@@ -21,7 +22,8 @@
 #   They go into $WORK/site with --no-deps. WORK (default /tmp/wbc_gpu) holds the working set, the cache and the run
 #   folder. EXTRA: more `-p NAME VALUE` overrides for both chapters, EXTRA10 for the final-model chapter alone (the
 #   run's run.json keeps them). T10 (default 480): seconds the final-model chapter may take; GRADCAM_BY (default
-#   500): Grad-CAM starts only if this many seconds have not yet passed.
+#   500): Grad-CAM starts only if this many seconds have not yet passed. SOURCE_COMMIT: the commit whose tree was sent;
+#   PACK_JSON: the pack.json of a carried data copy. summary.json is benchmarks/gpu_summary.py's.
 set -uo pipefail
 set -f  # EXTRA is split into words, never globbed: -p dense [256,128]
 cd "$(dirname "$0")/.."
@@ -67,16 +69,6 @@ if [ $rc -eq 0 ] && [ $(( $(date +%s) - t0 )) -lt "${GRADCAM_BY:-500}" ]; then
   stamp "Grad-CAM (gpu profile) rc=$?"
 fi
 
-python3 - "$WORK/run" "$OUT" <<'PY'
-import json, sys
-from pathlib import Path
-run, out = Path(sys.argv[1]), Path(sys.argv[2])
-rec = json.loads((run / "run.json").read_text()) if (run / "run.json").exists() else {}
-m = json.loads(p.read_text()) if (p := run / "artifacts" / "final_metrics.json").exists() else {}
-summary = {"status": rec.get("status"), "commit": (rec.get("git") or {}).get("commit"),
-           "chapters": {k: {"status": v.get("status"), "seconds": v.get("seconds")} for k, v in rec.get("notebooks", {}).items()},
-           "balanced_test_macro_f1": m.get("test_macro_f1"), "shifted_macro_f1": m.get("shifted_macro_f1"),
-           "timings": (out / "timings.txt").read_text().splitlines()}
-(out / "summary.json").write_text(json.dumps(summary, indent=2))
-print(json.dumps(summary, indent=2))
-PY
+# The commit sent (a device's copy of the repository may carry an older history), the limit, the data copy's pack.json.
+python3 benchmarks/gpu_summary.py "$OUT" --run "$WORK/run" --time-limit "${T10:-480}" --json "$OUT/summary.json" \
+  ${SOURCE_COMMIT:+--commit "$SOURCE_COMMIT"} ${PACK_JSON:+--pack "$PACK_JSON"}
