@@ -6,7 +6,9 @@
 #   bash benchmarks/gpu_check.sh [DATA] [OUT_DIR]
 #
 # DATA (default ../shared/data/pbc): an image folder or .npz; where the data cannot reach the machine, carry it with
-#   benchmarks/device_data.py (pack here, unpack there) and name the unpacked folder.
+#   benchmarks/device_data.py (pack here, unpack there) and name the unpacked folder. If it has to arrive in several
+#   transfers, copy each part out of the working tree (to /tmp, say) in the call that brings it: a later call's copy of
+#   the tree need not keep it.
 # OUT_DIR (default $OUT, else runs/gpu_check) receives at most four files: run.tar.gz (the run folder without the model
 #   file: run.json, the artifacts' JSON, the executed notebooks), log.txt, timings.txt and summary.json (the device,
 #   each stage's time, every fine-tuning epoch read from the streamed log, the final metrics if the chapter finished).
