@@ -3,7 +3,9 @@ an augmentation policy and class weights) against a bare `model.fit` on in-memor
 Target: ratio >= 0.95 (the pipeline must not be the bottleneck).
 
 Usage: python benchmarks/bench_train.py [--images 1024] [--batch-size 64] [--epochs 2] [--augment traditional] [--unfreeze 1.0]
-EfficientNet-Lite0 at 96 px; the defaults are the cpu profile's fine-tuning (all layers, the traditional policy).
+                                        [--backbone efficientnet_lite0] [--size 96]
+EfficientNet-Lite0 at 96 px by default; e.g. `--backbone efficientnet_lite1 --size 240 --augment stain_optics` is the
+gpu profile's fine-tuning, where a bare fit shows what the accelerator alone could do.
 The first epoch of each (graph tracing) is not timed.
 """
 import argparse, os, time
@@ -17,18 +19,20 @@ if __name__ == "__main__":
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--augment", default="traditional", help="wbc_nb.augment policy of the engine's batches")
     ap.add_argument("--unfreeze", type=float, default=1.0, help="share of backbone layers trained")
+    ap.add_argument("--backbone", default="efficientnet_lite0", help="registry backbone")
+    ap.add_argument("--size", type=int, default=96, help="image side in pixels")
     a = ap.parse_args()
     import keras
     from wbc_nb.backbones import set_trainable
     from wbc_nb.train import ImageBatches, build_classifier, one_hot
     rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (a.images, 96, 96, 3), dtype=np.uint8)
+    x = rng.integers(0, 256, (a.images, a.size, a.size, 3), dtype=np.uint8)
     y = np.arange(a.images) % 8
     weights = {c: 1.0 + c / 8 for c in range(8)}
     rates = {}
     for name in ("bare fit on arrays", "engine (ImageBatches)"):
         keras.utils.set_random_seed(0)
-        model = build_classifier("efficientnet_lite0", "imagenet", 96)
+        model = build_classifier(a.backbone, "imagenet", a.size)
         set_trainable(model, a.unfreeze, stop_at="top_activation")
         model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="categorical_crossentropy")
         if name.startswith("bare"):
@@ -40,7 +44,7 @@ if __name__ == "__main__":
             fit = lambda e: model.fit(data, epochs=e, verbose=0)
         fit(1)  # tracing
         t = time.perf_counter(); fit(a.epochs); rates[name] = a.images * a.epochs / (time.perf_counter() - t)
-        print(f"{name:24s} {rates[name]:6.1f} images/s")
+        print(f"{name:24s} {rates[name]:6.1f} images/s", flush=True)
         keras.backend.clear_session()
-    print(f"engine: policy {a.augment!r}, {a.unfreeze:.0%} of the backbone trained, batch {a.batch_size}")
+    print(f"engine: policy {a.augment!r}, {a.backbone} at {a.size} px, {a.unfreeze:.0%} of the backbone trained, batch {a.batch_size}")
     print(f"ratio engine / bare: {rates['engine (ImageBatches)'] / rates['bare fit on arrays']:.3f} (target >= 0.95)")
