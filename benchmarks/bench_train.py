@@ -6,9 +6,9 @@ Usage: python benchmarks/bench_train.py [--images 1024] [--batch-size 64] [--epo
                                         [--backbone efficientnet_lite0] [--size 96]
 EfficientNet-Lite0 at 96 px by default; e.g. `--backbone efficientnet_lite1 --size 240 --augment stain_optics` is the
 gpu profile's fine-tuning, where a bare fit shows what the accelerator alone could do.
-The first epoch of each (graph tracing) is not timed.
+The first epoch of each (graph tracing) is not timed. `--json PATH` also writes the figures.
 """
-import argparse, os, time
+import argparse, json, os, time
 
 import numpy as np
 
@@ -21,6 +21,7 @@ if __name__ == "__main__":
     ap.add_argument("--unfreeze", type=float, default=1.0, help="share of backbone layers trained")
     ap.add_argument("--backbone", default="efficientnet_lite0", help="registry backbone")
     ap.add_argument("--size", type=int, default=96, help="image side in pixels")
+    ap.add_argument("--json", help="also write the figures to this file")
     a = ap.parse_args()
     import keras
     from wbc_nb.backbones import set_trainable
@@ -48,3 +49,8 @@ if __name__ == "__main__":
         keras.backend.clear_session()
     print(f"engine: policy {a.augment!r}, {a.backbone} at {a.size} px, {a.unfreeze:.0%} of the backbone trained, batch {a.batch_size}")
     print(f"ratio engine / bare: {rates['engine (ImageBatches)'] / rates['bare fit on arrays']:.3f} (target >= 0.95)")
+    if a.json:
+        from wbc_nb.core import write_json
+        write_json(a.json, {"backbone": a.backbone, "size": a.size, "augment": a.augment, "batch_size": a.batch_size,
+                            "images": a.images, "epochs": a.epochs, "unfreeze": a.unfreeze, "keras_backend": keras.backend.backend(),
+                            "images_per_s": rates, "ratio": rates["engine (ImageBatches)"] / rates["bare fit on arrays"]})
