@@ -48,9 +48,10 @@ if __name__ == "__main__":
         print(f"{name:24s} {rates[name]:6.1f} images/s", flush=True)
         keras.backend.clear_session()
     print(f"engine: policy {a.augment!r}, {a.backbone} at {a.size} px, {a.unfreeze:.0%} of the backbone trained, batch {a.batch_size}")
-    print(f"ratio engine / bare: {rates['engine (ImageBatches)'] / rates['bare fit on arrays']:.3f} (target >= 0.95)")
+    ratio = rates["engine (ImageBatches)"] / rates["bare fit on arrays"]
+    print(f"ratio engine / bare: {ratio:.3f} (target >= 0.95)")
     if a.json:
         from wbc_nb.core import write_json
         write_json(a.json, {"backbone": a.backbone, "size": a.size, "augment": a.augment, "batch_size": a.batch_size,
                             "images": a.images, "epochs": a.epochs, "unfreeze": a.unfreeze, "keras_backend": keras.backend.backend(),
-                            "images_per_s": rates, "ratio": rates["engine (ImageBatches)"] / rates["bare fit on arrays"]})
+                            "images_per_s": rates, "ratio": ratio})

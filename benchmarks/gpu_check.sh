@@ -62,12 +62,12 @@ for a in ${EXTRA:-}; do [ "${prev:-}" = image_size ] && size=$a; prev=$a; done  
 cli data build "$DATA" --size "$size" --out "$WORK/pbc$size.npz" || exit 1
 stamp "${size} px set built"
 # shellcheck disable=SC2086  # EXTRA and EXTRA10 are lists of words: -p NAME VALUE ...
+# (`timeout` runs a program, not the shell function `cli`, so the runner is spelled out here)
 timeout -k 15 "${T10:-480}" python3 -c "import sys; from wbc_nb.report import main; sys.exit(main(sys.argv[1:]))" run \
   --profile gpu --data "$WORK/pbc$size.npz" --only 10_final_model --out "$WORK/run" --log-output ${EXTRA:-} ${EXTRA10:-}
 rc=$?; stamp "final model (gpu profile) rc=$rc"
 if [ $rc -eq 0 ] && [ $(( $(date +%s) - t0 )) -lt "${GRADCAM_BY:-500}" ]; then
-  python3 -c "import sys; from wbc_nb.report import main; sys.exit(main(sys.argv[1:]))" run \
-    --profile gpu --data "$WORK/pbc$size.npz" --only 11_gradcam --out "$WORK/run" ${EXTRA:-}
+  cli report run --profile gpu --data "$WORK/pbc$size.npz" --only 11_gradcam --out "$WORK/run" ${EXTRA:-}
   stamp "Grad-CAM (gpu profile) rc=$?"
 fi
 
