@@ -32,6 +32,19 @@ print(keras.backend.backend(), "/".join(r["phase"].replace(" ", "_") for r in h)
 """
 
 
+TRAIN_DEVICE_SHIFTS = """
+import numpy as np, keras
+from wbc_nb.train import build_classifier, train_classifier
+rng = np.random.default_rng(0)
+x, y = rng.integers(0, 256, (24, 32, 32, 3), dtype=np.uint8), np.arange(24) % 8
+m = build_classifier("efficientnet_lite0", None, 32, dense=(8,))
+n_layers = len(m.layers)
+h = train_classifier(m, "efficientnet_lite0", x[:16], y[:16], x[16:], y[16:], head_epochs=1, finetune_epochs=1,
+                     batch_size=6, augment="robust", freeze_batchnorm=False, device_shifts=True)
+print(keras.backend.backend(), "/".join(r["phase"] for r in h), all(np.isfinite(r["loss"]) for r in h), len(m.layers) == n_layers)
+"""
+
+
 def _python(script, backend, *args):
     env = {**os.environ, "KERAS_BACKEND": backend, "JAX_PLATFORMS": "cpu", "TF_CPP_MIN_LOG_LEVEL": "3"}
     return subprocess.run([sys.executable, "-c", script, *map(str, args)], env=env, check=True,
@@ -54,3 +67,8 @@ def test_training_engine_runs_under_jax():
     out = _python(TRAIN, "jax").split()
     # both phases, then the mean of the last two fine-tuning epochs' weights scored as one more candidate
     assert out == ["jax", "head/fine-tune/fine-tune/weight_average", "True", "2"], out
+
+
+def test_device_shifts_train_under_jax():
+    # every policy family as layers in the jitted training step (a last batch of 4 of 16 included); the network comes back bare
+    assert _python(TRAIN_DEVICE_SHIFTS, "jax").split() == ["jax", "head/fine-tune", "True", "True"]

@@ -69,13 +69,14 @@ def _compiled(layer):
     return tf.function(lambda x: layer(x, training=True), reduce_retracing=True)
 
 class Augmenter:
-    "A seeded augmentation policy: `(uint8 images, one-hot labels) → (uint8 images, float labels)`."
-    def __init__(self, policy: str = "dihedral", seed: int = 0, shift_p: float = 0.5):
+    """A seeded augmentation policy: `(uint8 images, one-hot labels) → (uint8 images, float labels)`.
+    `device_shifts`: leave the policy's shift stages to `wbc_nb.device_shifts` layers in the training step."""
+    def __init__(self, policy: str = "dihedral", seed: int = 0, shift_p: float = 0.5, device_shifts: bool = False):
         import keras
         from keras import layers
         if policy not in AUGMENTATIONS:
             raise WBCError(f"augmentation {policy!r} is unknown; choose one of {', '.join(AUGMENTATIONS)}")
-        self.policy, self.rng, self.shift_p = policy, np.random.default_rng(seed), shift_p
+        self.policy, self.rng, self.shift_p, self.device_shifts = policy, np.random.default_rng(seed), shift_p, device_shifts
         self.colour = keras.Sequential([layers.RandomZoom((-0.1, 0.1), fill_mode="reflect", seed=seed),
                                         layers.RandomBrightness(0.2, value_range=(0, 255), seed=seed + 1),
                                         layers.RandomContrast(0.2, value_range=(0, 255), seed=seed + 2)])
@@ -91,6 +92,7 @@ class Augmenter:
         if not POLICIES[self.policy] or len(x) == 0: return x, y
         f = None
         for stage in POLICIES[self.policy]:
+            if self.device_shifts and stage in SHIFT_STAGES: continue  # done on the device, in the training step
             if stage == "views" or stage in SHIFT_STAGES: x = self._pieces(stage, x)  # on uint8, before any float stage
             else:
                 f = x.astype("float32") if f is None else f

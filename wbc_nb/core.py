@@ -141,6 +141,7 @@ PARAMETER_RULES = {
     "dropouts": _list_of(_frac(False, True)), "fractions": _list_of(_frac(True, False)), "learning_rates": _list_of(_positive),
     "backbone": _backbone, "backbones": _list_of(_backbone), "compare": _list_of(_backbone),
     "extra_backbones": _list_of(_backbone, nonempty=False),
+    "device_shifts": ((lambda v: v == "auto" or isinstance(v, bool)), "'auto', true or false"),
     "augment": _auto(_policy), "policies": _list_of(_policy), "finetune_policies": _list_of(_policy, nonempty=False),
     "finetune_images": _int(0), "train_batch": _int(1),
     "analysis_size": ((lambda v: _is_int(v) and (v == 0 or v >= 8)), "0 (the working size) or a side of at least 8 px"),

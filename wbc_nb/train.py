@@ -18,8 +18,9 @@ from .augment import Augmenter
 from .imbalance import sample_weights
 
 # %% auto #0
-__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'average_weights', 'BestMacroF1', 'training_devices', 'replicated',
-           'train_classifier', 'build_head', 'train_head_on_features', 'copy_head_weights']
+__all__ = ['build_classifier', 'one_hot', 'ImageBatches', 'average_weights', 'BestMacroF1', 'has_accelerator', 'training_devices',
+           'replicated', 'with_device_shifts', 'train_classifier', 'build_head', 'train_head_on_features',
+           'copy_head_weights']
 
 # %% ../nbs/92_train.ipynb #a0cb43cd
 def _preprocessing_layers(name: str, x):
@@ -70,13 +71,14 @@ def _shards() -> int:
 class ImageBatches(keras.utils.PyDataset):
     "Shuffled uint8 batches with one-hot labels, an augmentation policy (`wbc_nb.augment`) and per-sample class weights."
     def __init__(self, images, labels, batch_size: int = 64, shuffle: bool = True, augment: bool | str = False,
-                 class_weight: dict | None = None, seed: int = 0, n_classes: int = len(CLASSES), **kwargs):
+                 class_weight: dict | None = None, seed: int = 0, n_classes: int = len(CLASSES), device_shifts: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.images, self.labels = np.asarray(images), np.asarray(labels)
         if len(self.images) != len(self.labels): raise WBCError(f"{len(self.images)} images but {len(self.labels)} labels")
         self.batch_size, self.shuffle, self.onehot = batch_size, shuffle, one_hot(self.labels, n_classes)
         policy = {True: "dihedral", False: "none"}.get(augment, augment)  # True: a cell has no up or down
-        self.augment = None if policy == "none" else Augmenter(policy, seed)
+        self.augment = None if policy == "none" else Augmenter(policy, seed, device_shifts=device_shifts)
         self.weights = sample_weights(self.labels, class_weight)
         self.rng = np.random.default_rng(seed)
         self.order = self.rng.permutation(len(self.labels)) if shuffle else np.arange(len(self.labels))
@@ -143,6 +145,20 @@ class BestMacroF1(keras.callbacks.Callback):
         if self.best_weights is not None: self.model.set_weights(self.best_weights)
 
 # %% ../nbs/92_train.ipynb #c9ce272d
+def has_accelerator() -> bool:
+    "Whether the Keras backend trains on a GPU or TPU (the default of `train_classifier`'s `device_shifts`)."
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+        return any(d.platform != "cpu" for d in jax.devices())
+    if backend == "tensorflow":
+        import tensorflow as tf
+        return bool(tf.config.list_physical_devices("GPU") or tf.config.list_physical_devices("TPU"))
+    if backend == "torch":
+        import torch
+        return torch.cuda.is_available()
+    return False
+
 def training_devices(distribute: str | int = "auto") -> list[str]:
     """Devices to train on, data parallel: all of `keras.distribution.list_devices()` when `distribute` is "auto"
     and the JAX backend sees more than one accelerator, the first `distribute` of them for a number, one for "off"."""
@@ -194,12 +210,24 @@ def _fit(model, train, val, epochs, lr, patience, batch_size, phase, verbose, sc
                      "kept": stop.average["kept"]})
     return rows, stop
 
+def with_device_shifts(model: keras.Model, policy: str, p: float = 0.5, seed: int = 0) -> keras.Model:
+    """`model` behind one `wbc_nb.device_shifts.DeviceShifts` layer per shift stage of `policy`, in the policy's order: what
+    trains when the shifts run on the device. The layers are the identity at inference; `model` holds every trained weight."""
+    from wbc_nb.augment import POLICIES, SHIFT_STAGES
+    from wbc_nb.device_shifts import DeviceShifts
+    stages = [s for s in POLICIES[policy] if s in SHIFT_STAGES]
+    if not stages: return model
+    inputs = keras.Input(model.inputs[0].shape[1:], dtype=model.inputs[0].dtype, name="image")
+    x = inputs
+    for i, stage in enumerate(stages): x = DeviceShifts((stage,), p, seed + i, name=f"device_{stage}")(x)
+    return keras.Model(inputs, model(x), name=f"{model.name}_with_device_shifts")
+
 def train_classifier(model, backbone: str, train_images, train_labels, val_images, val_labels, *,
                      head_epochs: int = 5, finetune_epochs: int = 5, head_lr: float = 1e-3, finetune_lr: float = 1e-4,
                      unfreeze_fraction: float = 0.3, batch_size: int = 64, class_weight: dict | None = None,
                      augment: bool | str = True, patience: int = 3, seed: int = 42, freeze_batchnorm: bool = True,
                      schedule: str = "cosine", devices: list[str] | None = None, average_last: int = 0,
-                     verbose: int = 0) -> list[dict]:
+                     device_shifts: bool | str = "auto", verbose: int = 0) -> list[dict]:
     """Two-phase transfer learning of a `build_classifier` model, in place; returns the per-epoch history.
     Phase 1 (head only) is skipped when `head_epochs` is 0 (e.g. after `copy_head_weights`).
     `augment` is a `wbc_nb.augment` policy (True: dihedral views); the fine-tuning learning rate follows
@@ -207,21 +235,27 @@ def train_classifier(model, backbone: str, train_images, train_labels, val_image
     `freeze_batchnorm=False` only for a backbone trained from scratch (weights=None).
     `devices` (from `training_devices`): train data-parallel over them; `batch_size` is the global batch.
     `average_last` ≥ 2: the mean weights of the last fine-tuning epochs are kept if they beat the best epoch on validation
-    (a "weight average" row in the history says how they scored)."""
+    (a "weight average" row in the history says how they scored).
+    `device_shifts`: the policy's stain, optics and exposure stages run as `with_device_shifts` layers in the training step,
+    on the accelerator, instead of in numpy on the CPU; "auto": when the backend has one (`has_accelerator`)."""
     if len(val_labels) == 0: raise WBCError("the validation set is empty: early stopping needs validation images")
     set_seed(seed)
+    check_parameters(device_shifts=device_shifts)
+    device_shifts = has_accelerator() if device_shifts == "auto" else device_shifts
     conv = last_conv_layer(model, backbone)
-    train = ImageBatches(train_images, train_labels, batch_size, True, augment, class_weight, seed)
+    train = ImageBatches(train_images, train_labels, batch_size, True, augment, class_weight, seed, device_shifts=device_shifts)
+    fitted = (with_device_shifts(model, train.augment.policy, train.augment.shift_p, seed)
+              if device_shifts and train.augment is not None else model)
     history, val = [], (val_images, val_labels)
     if head_epochs:
         set_trainable(model, 0.0, stop_at=conv, freeze_batchnorm=freeze_batchnorm)
-        h, stop = _fit(model, train, val, head_epochs, head_lr, patience, batch_size, "head", verbose, devices=devices)
+        h, stop = _fit(fitted, train, val, head_epochs, head_lr, patience, batch_size, "head", verbose, devices=devices)
         history, start = h, (stop.best, stop.best_weights)
     else:  # the head came from elsewhere (copy_head_weights): fine-tuning must beat it as it is
-        start = (BestMacroF1(*val, batch_size=max(batch_size, 128)).score(model), model.get_weights())
+        start = (BestMacroF1(*val, batch_size=max(batch_size, 128)).score(fitted), fitted.get_weights())
     if finetune_epochs:
         set_trainable(model, unfreeze_fraction, stop_at=conv, freeze_batchnorm=freeze_batchnorm)
-        history += _fit(model, train, val, finetune_epochs, finetune_lr, patience, batch_size, "fine-tune", verbose,
+        history += _fit(fitted, train, val, finetune_epochs, finetune_lr, patience, batch_size, "fine-tune", verbose,
                         schedule, start, devices, average_last)[0]
     return history
 
