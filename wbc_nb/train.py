@@ -145,19 +145,15 @@ class BestMacroF1(keras.callbacks.Callback):
         if self.best_weights is not None: self.model.set_weights(self.best_weights)
 
 # %% ../nbs/92_train.ipynb #c9ce272d
+def _accelerators(devices: list[str]) -> list[str]: return [d for d in devices if not d.lower().startswith("cpu")]
+
 def has_accelerator() -> bool:
     "Whether the Keras backend trains on a GPU or TPU (the default of `train_classifier`'s `device_shifts`)."
     backend = keras.backend.backend()
-    if backend == "jax":
-        import jax
-        return any(d.platform != "cpu" for d in jax.devices())
-    if backend == "tensorflow":
-        import tensorflow as tf
-        return bool(tf.config.list_physical_devices("GPU") or tf.config.list_physical_devices("TPU"))
-    if backend == "torch":
+    if backend == "torch":  # Keras has no device listing for torch
         import torch
         return torch.cuda.is_available()
-    return False
+    return backend in ("jax", "tensorflow") and bool(_accelerators(keras.distribution.list_devices()))
 
 def training_devices(distribute: str | int = "auto") -> list[str]:
     """Devices to train on, data parallel: all of `keras.distribution.list_devices()` when `distribute` is "auto"
@@ -166,7 +162,7 @@ def training_devices(distribute: str | int = "auto") -> list[str]:
     devices = keras.distribution.list_devices() if keras.backend.backend() == "jax" else []
     if distribute == "off" or not devices: return devices[:1]
     if distribute == "auto":
-        accelerators = [d for d in devices if not d.lower().startswith("cpu")]
+        accelerators = _accelerators(devices)
         return accelerators if len(accelerators) > 1 else devices[:1]
     if distribute > len(devices): raise WBCError(f"distribute={distribute}: only {len(devices)} devices visible: {devices}")
     return devices[:distribute]
